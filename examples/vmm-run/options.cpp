@@ -1,0 +1,82 @@
+#include "options.h"
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+namespace vmm_run {
+
+vmm::Result<uint64_t> parse_size(const std::string& text) {
+  size_t pos = 0;
+  unsigned long long value = 0;
+  try {
+    value = std::stoull(text, &pos, 10);
+  } catch (...) {
+    return vmm::Error(fmt::format("invalid size '{}' (expected e.g. 16M, 512K, 1G)", text));
+  }
+  std::string unit = text.substr(pos);
+  uint64_t mult = 1;
+  if (unit.empty() || unit == "B") mult = 1;
+  else if (unit == "K" || unit == "k" || unit == "KiB" || unit == "KB") mult = 1ull << 10;
+  else if (unit == "M" || unit == "m" || unit == "MiB" || unit == "MB") mult = 1ull << 20;
+  else if (unit == "G" || unit == "g" || unit == "GiB" || unit == "GB") mult = 1ull << 30;
+  else return vmm::Error(fmt::format("invalid size '{}': unknown unit '{}'", text, unit));
+  uint64_t bytes;
+  if (value == 0 || __builtin_mul_overflow(static_cast<uint64_t>(value), mult, &bytes)) {
+    return vmm::Error(fmt::format("invalid size '{}'", text));
+  }
+  return bytes;
+}
+
+std::string build_cmdline(const Options& o) {
+  std::string line = o.cmdline;
+  if (o.args.empty()) return line;
+  if (!line.empty()) line += ' ';
+  line += "--";
+  for (const auto& a : o.args) {
+    line += ' ';
+    if (a.find_first_of(" \t") != std::string::npos || a.empty()) line += '"' + a + '"';
+    else line += a;
+  }
+  return line;
+}
+
+vmm::Result<Options> parse_options(int argc, char** argv, std::optional<int>* exit_now) {
+  Options o;
+  CLI::App app{"vmm-run: boot a unikernel image with libvmm and stream its console"};
+  app.set_version_flag("--version", "vmm-run 0.1.0");
+  std::string mem = "16M";
+  std::string protocol = "auto";
+  app.add_option("--mem", mem, "guest RAM (e.g. 4M, 512M, 1G)")->capture_default_str();
+  app.add_option("--cpus", o.cpus, "number of vCPUs")->capture_default_str()->check(CLI::Range(1, 256));
+  app.add_option("--cmdline", o.cmdline, "guest command line (runtime parameters)");
+  app.add_option("--timeout", o.timeout_seconds, "kill the guest after SEC seconds (exit status 124)")
+      ->check(CLI::NonNegativeNumber);
+  app.add_option("--protocol", protocol, "boot protocol: auto, lean, linux, pvh, multiboot")->capture_default_str();
+  app.add_flag("--json", o.json, "print one JSON document (summary, times, exit) on stdout; console to stderr");
+  app.add_flag("-q,--quiet", o.quiet, "no boot summary");
+  app.add_option("image", o.image, "ELF image to boot")->required();
+  app.add_option("args", o.args, "arguments for the guest application (after --)");
+  app.positionals_at_end(false);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::Success& e) {
+    *exit_now = 0;
+    return vmm::Error(e.what() == std::string("--version") ? "vmm-run 0.1.0" : app.help());
+  } catch (const CLI::ParseError& e) {
+    if (e.get_exit_code() == 0) {
+      *exit_now = 0;
+      return vmm::Error(app.help());
+    }
+    return vmm::Error(fmt::format("{}\nRun with --help for usage.", e.what()));
+  }
+  o.memory_bytes = VMM_TRY(parse_size(mem));
+  if (protocol == "auto") o.protocol = vmm::BootProtocol::Auto;
+  else if (protocol == "lean") o.protocol = vmm::BootProtocol::Lean;
+  else if (protocol == "linux") o.protocol = vmm::BootProtocol::Linux64;
+  else if (protocol == "pvh") o.protocol = vmm::BootProtocol::Pvh;
+  else if (protocol == "multiboot") o.protocol = vmm::BootProtocol::Multiboot;
+  else return vmm::Error(fmt::format("unknown --protocol '{}' (auto, lean, linux, pvh, multiboot)", protocol));
+  return o;
+}
+
+}  // namespace vmm_run

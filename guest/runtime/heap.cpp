@@ -1,0 +1,92 @@
+#include "rt/heap.h"
+
+#include "rt/string.h"
+
+namespace rt {
+namespace {
+
+// Every block starts with a header; free blocks form an address-ordered list so
+// neighbours coalesce. Sizes include the header and are multiples of 16.
+struct Block {
+  size_t size;
+  Block* next;  // valid while free
+};
+constexpr size_t kAlign = 16;
+constexpr size_t kHeader = 16;
+Block* free_list = nullptr;
+
+size_t round_up(size_t v) { return (v + kAlign - 1) & ~(kAlign - 1); }
+
+void insert_free(Block* b) {
+  Block** link = &free_list;
+  while (*link != nullptr && *link < b) link = &(*link)->next;
+  b->next = *link;
+  *link = b;
+  // Coalesce with the successor, then with the predecessor.
+  if (b->next != nullptr && reinterpret_cast<char*>(b) + b->size == reinterpret_cast<char*>(b->next)) {
+    b->size += b->next->size;
+    b->next = b->next->next;
+  }
+  if (link != &free_list) {
+    Block* prev = reinterpret_cast<Block*>(reinterpret_cast<char*>(link) - offsetof(Block, next));
+    if (reinterpret_cast<char*>(prev) + prev->size == reinterpret_cast<char*>(b)) {
+      prev->size += b->size;
+      prev->next = b->next;
+    }
+  }
+}
+
+}  // namespace
+
+void heap_add_region(uintptr_t base, size_t size) {
+  uintptr_t start = (base + kAlign - 1) & ~(kAlign - 1);
+  if (start - base >= size) return;
+  size_t usable = (size - (start - base)) & ~(kAlign - 1);
+  if (usable < 2 * kHeader) return;
+  auto* b = reinterpret_cast<Block*>(start);
+  b->size = usable;
+  insert_free(b);
+}
+
+size_t heap_free_bytes() {
+  size_t total = 0;
+  for (Block* b = free_list; b != nullptr; b = b->next) total += b->size;
+  return total;
+}
+
+}  // namespace rt
+
+using rt::Block;
+
+extern "C" void* malloc(size_t size) {
+  if (size == 0 || size > (size_t{1} << 40)) return nullptr;
+  size_t need = rt::round_up(size) + rt::kHeader;
+  for (Block** link = &rt::free_list; *link != nullptr; link = &(*link)->next) {
+    Block* b = *link;
+    if (b->size < need) continue;
+    if (b->size - need >= 2 * rt::kHeader) {
+      auto* rest = reinterpret_cast<Block*>(reinterpret_cast<char*>(b) + need);
+      rest->size = b->size - need;
+      rest->next = b->next;
+      *link = rest;
+      b->size = need;
+    } else {
+      *link = b->next;
+    }
+    return reinterpret_cast<char*>(b) + rt::kHeader;
+  }
+  return nullptr;
+}
+
+extern "C" void* calloc(size_t count, size_t size) {
+  size_t total;
+  if (__builtin_mul_overflow(count, size, &total)) return nullptr;
+  void* p = malloc(total);
+  if (p != nullptr) memset(p, 0, total);
+  return p;
+}
+
+extern "C" void free(void* p) {
+  if (p == nullptr) return;
+  rt::insert_free(reinterpret_cast<Block*>(static_cast<char*>(p) - rt::kHeader));
+}

@@ -1,0 +1,76 @@
+// A boot protocol turns a validated image into a bootable guest in three steps:
+//  1. build_template(): once per (image, machine layout): the guest-physical contents of
+//     [0, template size) that are the same for every instance (tables, segments), in a
+//     sealed memfd that instances map copy-on-write;
+//  2. write_boot_params(): per instance, the few bytes that differ (command line, device
+//     table, entropy, clock pair), written into the instance's private copy;
+//  3. setup_vcpu(): per vCPU, the register state the protocol promises at entry.
+#pragma once
+
+#include <array>
+#include <compare>
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string_view>
+
+#include "vmm/guest_abi.h"
+#include "vmm/guest_memory.h"
+#include "vmm/image.h"
+#include "vmm/kvm.h"
+#include "vmm/result.h"
+#include "vmm/unique_fd.h"
+#include "vmm/vcpu.h"
+
+namespace vmm {
+
+struct ImageInternals;
+
+// What a template depends on besides the image.
+struct MachineLayout {
+  uint64_t ram_size = 0;
+  uint32_t vcpu_count = 1;
+  auto operator<=>(const MachineLayout&) const = default;
+};
+
+// Guest-physical [0, size) prepared once; memfd is sealed against writes and resizing.
+struct BootTemplate {
+  UniqueFd memfd;
+  uint64_t size = 0;
+  // Protocol-specific values computed while building.
+  uint64_t cr3 = 0;
+  uint64_t entry = 0;
+  uint64_t stack_top = 0;
+};
+
+// Per-instance boot inputs.
+struct BootParams {
+  std::string_view cmdline;
+  std::span<const vmm_boot_device> devices;
+  std::array<uint8_t, 32> entropy{};
+  uint64_t tsc_hz = 0;
+  uint64_t guest_tsc = 0;       // guest TSC at wallclock_ns
+  int64_t wallclock_ns = 0;     // CLOCK_REALTIME
+};
+
+class BootDriver {
+ public:
+  virtual ~BootDriver() = default;
+  virtual BootProtocol protocol() const = 0;
+  // Protocol-specific checks of the image alone (entry point, notes, addresses).
+  virtual Result<void> validate_image(const ImageInternals& image) const = 0;
+  virtual Result<std::shared_ptr<const BootTemplate>> build_template(const ImageInternals& image,
+                                                                     const MachineLayout& layout) const = 0;
+  virtual Result<void> write_boot_params(const GuestMemory& mem, const ImageInternals& image,
+                                         const BootTemplate& tmpl, const MachineLayout& layout,
+                                         const BootParams& params) const = 0;
+  virtual Result<void> setup_vcpu(Vcpu& vcpu, const Kvm& kvm, const BootTemplate& tmpl,
+                                  const MachineLayout& layout) const = 0;
+  // Largest command line this protocol carries (bytes, without the NUL).
+  virtual size_t max_cmdline() const = 0;
+};
+
+// The driver for a protocol (static lifetime), or an error naming an unsupported one.
+Result<const BootDriver*> boot_driver_for(BootProtocol protocol);
+
+}  // namespace vmm
