@@ -1,5 +1,7 @@
 #include "arch/x86_64/cpuid.h"
 
+#include <cpuid.h>
+
 #include "arch/x86_64/cpu_bits.h"
 
 namespace vmm::x86 {
@@ -53,6 +55,38 @@ void normalize_cpuid(CpuidTable& table, uint32_t vcpu_index, uint32_t vcpu_count
   if (auto* e = table.find(0xa)) e->eax = e->ebx = e->ecx = e->edx = 0;
   // No MONITOR/MWAIT leaf contents.
   if (auto* e = table.find(5)) e->eax = e->ebx = e->ecx = e->edx = 0;
+}
+
+StandardCpuidOptions host_random_features() {
+  StandardCpuidOptions o;
+  unsigned a = 0, b = 0, c = 0, d = 0;
+  if (__get_cpuid_count(1, 0, &a, &b, &c, &d)) o.host_rdrand = (c >> kCpuid1EcxRdrand) & 1;
+  if (__get_cpuid_count(7, 0, &a, &b, &c, &d)) o.host_rdseed = (b >> kCpuid7EbxRdseed) & 1;
+  return o;
+}
+
+void add_standard_cpuid(CpuidTable& table, const StandardCpuidOptions& options) {
+  if (auto* e = table.find(1)) {
+    if (!options.host_rdrand) e->ecx &= ~(1u << kCpuid1EcxRdrand);
+    if (!options.has_lapic) {
+      e->edx &= ~(1u << kCpuid1EdxApic);
+      e->ecx &= ~((1u << kCpuid1EcxX2apic) | (1u << kCpuid1EcxTscDeadline));
+    } else if (options.tsc_deadline) {
+      e->ecx |= 1u << kCpuid1EcxTscDeadline;
+    }
+  }
+  if (auto* e = table.find(7, 0); e && !options.host_rdseed) e->ebx &= ~(1u << kCpuid7EbxRdseed);
+
+  const auto* power = table.find(0x80000007);
+  const bool invariant = power != nullptr && (power->edx >> kCpuidExt7EdxInvariantTsc) & 1;
+  auto* base = table.find(kCpuidHypervisorBase);
+  if (!invariant || options.tsc_khz == 0 || base == nullptr) return;
+  if (base->eax < kCpuidTscFrequency) base->eax = kCpuidTscFrequency;
+  kvm_cpuid_entry2 leaf{};
+  leaf.function = kCpuidTscFrequency;
+  leaf.eax = options.tsc_khz;
+  leaf.ebx = options.has_lapic ? kKvmApicTimerKhz : 0;
+  table.set(leaf);
 }
 
 uint64_t guest_xcr0(const CpuidTable& table) {
