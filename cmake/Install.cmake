@@ -3,7 +3,7 @@
 include(GNUInstallDirs)
 include(CMakePackageConfigHelpers)
 
-install(TARGETS vmm EXPORT vmmTargets
+install(TARGETS vmm vmm_fmt EXPORT vmmTargets
   LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
   ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR})
 install(DIRECTORY include/vmm DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})

@@ -5,7 +5,6 @@
 #include <unistd.h>
 
 #include <cstdio>
-#include <thread>
 
 #include <fmt/format.h>
 
@@ -16,6 +15,8 @@
 #include "vmm/kvm.h"
 
 namespace {
+
+vmm::Instance* g_instance = nullptr;  // for the signal handler
 
 void write_all(int fd, std::string_view s) {
   while (!s.empty()) {
@@ -60,6 +61,16 @@ int main(int argc, char** argv) {
   config.console = [console_fd](std::string_view s) { write_all(console_fd, s); };
   config.console_limit = UINT64_MAX;
   config.timeout = std::chrono::nanoseconds(static_cast<int64_t>(o.timeout_seconds * 1e9));
+  config.platform.initrd_path = o.initrd;
+  config.platform.irqchip = o.irqchip == "split" ? vmm::IrqchipMode::Split
+                            : o.irqchip == "none" ? vmm::IrqchipMode::None
+                                                  : vmm::IrqchipMode::Kernel;
+  config.platform.pit = !o.no_pit;
+  for (const auto& tap : o.nets) config.nets.push_back({tap, -1, std::nullopt});
+  for (const auto& disk : o.disks) {
+    bool ro = disk.size() > 3 && disk.compare(disk.size() - 3, 3, ":ro") == 0;
+    config.disks.push_back({ro ? disk.substr(0, disk.size() - 3) : disk, ro});
+  }
   if (!o.quiet && !o.json) {
     config.on_boot_ready = [&] { write_all(STDERR_FILENO, vmm_run::boot_summary(*instance_ptr, o)); };
   }
@@ -67,19 +78,12 @@ int main(int argc, char** argv) {
   if (!instance) return fail(instance.error().message());
   instance_ptr = instance->get();
 
-  // Ctrl-C / SIGTERM kill the guest: a small thread waits for them (signals are blocked
-  // in every other thread, including the vCPU's).
-  sigset_t stop_signals;
-  sigemptyset(&stop_signals);
-  sigaddset(&stop_signals, SIGINT);
-  sigaddset(&stop_signals, SIGTERM);
-  sigaddset(&stop_signals, SIGHUP);
-  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
-  std::thread([&stop_signals, instance_ptr] {
-    int sig = 0;
-    sigwait(&stop_signals, &sig);
-    instance_ptr->kill();
-  }).detach();
+  // Ctrl-C, SIGTERM and SIGHUP kill the guest (request_kill is async-signal-safe).
+  g_instance = instance_ptr;
+  struct sigaction act {};
+  act.sa_handler = [](int) { g_instance->request_kill(); };
+  sigemptyset(&act.sa_mask);
+  for (int sig : {SIGINT, SIGTERM, SIGHUP}) sigaction(sig, &act, nullptr);
 
   auto exit = instance_ptr->run();
   if (!exit) return fail(exit.error().message());
@@ -88,7 +92,5 @@ int main(int argc, char** argv) {
   } else if (!o.quiet || exit->reason != vmm::ExitReason::GuestExit) {
     write_all(STDERR_FILENO, vmm_run::exit_line(*exit, *instance_ptr));
   }
-  // The sigwait thread is detached and blocked; _exit skips joining it.
-  std::fflush(nullptr);
-  _exit(vmm_run::exit_status(*exit));
+  return vmm_run::exit_status(*exit);
 }

@@ -52,6 +52,16 @@ vmm::Result<Options> parse_options(int argc, char** argv, std::optional<int>* ex
   app.add_option("--timeout", o.timeout_seconds, "kill the guest after SEC seconds (exit status 124)")
       ->check(CLI::NonNegativeNumber);
   app.add_option("--protocol", protocol, "boot protocol: auto, lean, linux, pvh, multiboot")->capture_default_str();
+  app.add_option("--initrd", o.initrd, "initial ramdisk / boot module for standard guests");
+  app.add_option("--irqchip", o.irqchip, "interrupt controller for standard guests: kernel, split, none")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"kernel", "split", "none"}));
+  app.add_flag("--no-pit", o.no_pit, "no i8254 PIT for standard guests");
+  // One value per occurrence, so `--net tap0 image.elf` leaves the image positional.
+  app.add_option("--net", o.nets, "attach a virtio-net device on tap interface TAP (repeatable)")
+      ->allow_extra_args(false);
+  app.add_option("--disk", o.disks, "attach a virtio-blk device on FILE, read-only with FILE:ro (repeatable)")
+      ->allow_extra_args(false);
   app.add_flag("--json", o.json, "print one JSON document (summary, times, exit) on stdout; console to stderr");
   app.add_flag("-q,--quiet", o.quiet, "no boot summary");
   app.add_option("image", o.image, "ELF image to boot")->required();
@@ -59,9 +69,12 @@ vmm::Result<Options> parse_options(int argc, char** argv, std::optional<int>* ex
   app.positionals_at_end(false);
   try {
     app.parse(argc, argv);
-  } catch (const CLI::Success& e) {
+  } catch (const CLI::CallForVersion&) {
     *exit_now = 0;
-    return vmm::Error(e.what() == std::string("--version") ? "vmm-run 0.1.0" : app.help());
+    return vmm::Error("vmm-run 0.1.0");
+  } catch (const CLI::Success&) {
+    *exit_now = 0;
+    return vmm::Error(app.help());
   } catch (const CLI::ParseError& e) {
     if (e.get_exit_code() == 0) {
       *exit_now = 0;

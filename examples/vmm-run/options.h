@@ -21,6 +21,11 @@ struct Options {
   bool json = false;
   bool quiet = false;             // no summary
   vmm::BootProtocol protocol = vmm::BootProtocol::Auto;
+  std::string initrd;
+  std::string irqchip = "kernel";   // kernel, split, none
+  bool no_pit = false;
+  std::vector<std::string> nets;    // tap names
+  std::vector<std::string> disks;   // FILE or FILE:ro
 };
 
 // Parses argv. On --help/--version, returns an Error whose message is the text to print

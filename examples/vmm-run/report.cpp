@@ -64,8 +64,8 @@ nlohmann::json json_report(const vmm::Instance& instance, const Options& o, cons
   j["times_ms"] = {
       {"vm_created", ms_between(t.start_called, t.vm_created)},
       {"memory_ready", ms_between(t.start_called, t.memory_ready)},
+      {"vcpus_created", ms_between(t.start_called, t.vcpus_created)},
       {"vcpus_ready", ms_between(t.start_called, t.vcpus_ready)},
-      {"boot_data_ready", ms_between(t.start_called, t.boot_data_ready)},
       {"first_entry", ms_between(t.start_called, t.first_entry)},
       {"boot_ready", ms_between(t.start_called, t.boot_ready)},
       {"exited", ms_between(t.start_called, t.exited)},

@@ -9,6 +9,7 @@
 #include "rt/heap.h"
 #include "rt/hypercall.h"
 #include "rt/panic.h"
+#include "rt/platform.h"
 #include "rt/string.h"
 #include "rt/time.h"
 
@@ -23,13 +24,14 @@ extern "C" __attribute__((weak)) const char vmm_program_name[] = "guest";
 namespace rt {
 namespace {
 
+// Kept small: every page the guest touches at boot costs a page fault in the host.
 vmm_boot_info info;
 bool have_info = false;
-constexpr size_t kMaxCmdline = 4096;
+constexpr size_t kMaxCmdline = 2048;  // the lean ABI carries at most 2047 bytes
 char cmdline_copy[kMaxCmdline];
 Cmdline cmdline;
-constexpr uint32_t kMaxDevices = 8;
-vmm_boot_device devices[kMaxDevices];
+// The device table stays where the VMM put it (boot data is not reused by the VMM).
+const vmm_boot_device* devices = nullptr;
 uint32_t devices_count = 0;
 
 void run_constructors() {
@@ -63,33 +65,35 @@ const vmm_boot_device* device(uint32_t index) { return index < devices_count ? &
   print(message);
   print("\n");
   flush();
-  hc_exit(255);
+  platform().exit(255);
+  __builtin_unreachable();
 }
 
 }  // namespace rt
 
 extern "C" [[noreturn]] void exit(int status) {
   rt::flush();
-  rt::hc_exit(status);
+  rt::platform().exit(status);
+  __builtin_unreachable();
 }
 
 extern "C" [[noreturn]] void vmm_runtime_start(const vmm_boot_info* bi) {
   using namespace rt;
   if (bi == nullptr || bi->magic != VMM_BOOT_INFO_MAGIC || bi->version != VMM_ABI_VERSION) {
-    hc_exit(254);  // nothing else can be trusted; the console may not even work
+    lean::exit(254);  // nothing else can be trusted; the console may not even work
   }
   run_constructors();  // before anything below assigns to statics they would reset
   info = *bi;
   have_info = true;
+  if (info.hypercall_port_count == 0) use_fallback_platform();  // booted through PVH
   set_clock(info.tsc_hz, info.boot_tsc, info.boot_wallclock_ns);
 
   const auto* regions = reinterpret_cast<const vmm_mem_region*>(info.memmap);
   for (uint32_t i = 0; i < info.memmap_count; ++i) {
     if (regions[i].type == VMM_MEM_FREE) heap_add_region(regions[i].base, regions[i].size);
   }
-
-  const auto* devs = reinterpret_cast<const vmm_boot_device*>(info.devices);
-  for (uint32_t i = 0; i < info.device_count && i < kMaxDevices; ++i) devices[devices_count++] = devs[i];
+  devices = reinterpret_cast<const vmm_boot_device*>(info.devices);
+  devices_count = info.devices != 0 ? info.device_count : 0;
 
   size_t n = info.cmdline_length < kMaxCmdline - 1 ? info.cmdline_length : kMaxCmdline - 1;
   if (info.cmdline != 0) memcpy(cmdline_copy, reinterpret_cast<const char*>(info.cmdline), n);

@@ -3,25 +3,18 @@
 #include <stdarg.h>
 
 #include "rt/format.h"
-#include "rt/hypercall.h"
+#include "rt/platform.h"
 #include "rt/string.h"
 
 namespace rt {
 namespace {
 
-void hypercall_sink(const char* data, size_t length) {
-  while (length > 0) {
-    size_t chunk = length < VMM_CONSOLE_WRITE_MAX ? length : VMM_CONSOLE_WRITE_MAX;
-    if (hc_console_write(data, chunk) < 0) return;  // over the VMM's cap: drop the rest
-    data += chunk;
-    length -= chunk;
-  }
-}
+void platform_sink(const char* data, size_t length) { platform().console_write(data, length); }
 
-constexpr size_t kBufferSize = 4096;
+constexpr size_t kBufferSize = 2048;
 char buffer[kBufferSize];
 size_t buffered = 0;
-ConsoleSink sink = hypercall_sink;
+ConsoleSink sink = platform_sink;
 
 }  // namespace
 

@@ -14,6 +14,15 @@ struct Block {
 constexpr size_t kAlign = 16;
 constexpr size_t kHeader = 16;
 Block* free_list = nullptr;
+// Regions are only recorded at boot and turned into free blocks on the first malloc, so
+// a guest that never allocates never touches (and never faults in) heap pages.
+struct PendingRegion {
+  uintptr_t base;
+  size_t size;
+};
+constexpr int kMaxPending = 8;
+PendingRegion pending[kMaxPending];
+int pending_count = 0;
 
 size_t round_up(size_t v) { return (v + kAlign - 1) & ~(kAlign - 1); }
 
@@ -36,9 +45,7 @@ void insert_free(Block* b) {
   }
 }
 
-}  // namespace
-
-void heap_add_region(uintptr_t base, size_t size) {
+void add_free_region(uintptr_t base, size_t size) {
   uintptr_t start = (base + kAlign - 1) & ~(kAlign - 1);
   if (start - base >= size) return;
   size_t usable = (size - (start - base)) & ~(kAlign - 1);
@@ -48,7 +55,19 @@ void heap_add_region(uintptr_t base, size_t size) {
   insert_free(b);
 }
 
+void adopt_pending_regions() {
+  for (int i = 0; i < pending_count; ++i) add_free_region(pending[i].base, pending[i].size);
+  pending_count = 0;
+}
+
+}  // namespace
+
+void heap_add_region(uintptr_t base, size_t size) {
+  if (pending_count < kMaxPending) pending[pending_count++] = {base, size};
+}
+
 size_t heap_free_bytes() {
+  adopt_pending_regions();
   size_t total = 0;
   for (Block* b = free_list; b != nullptr; b = b->next) total += b->size;
   return total;
@@ -60,6 +79,7 @@ using rt::Block;
 
 extern "C" void* malloc(size_t size) {
   if (size == 0 || size > (size_t{1} << 40)) return nullptr;
+  rt::adopt_pending_regions();
   size_t need = rt::round_up(size) + rt::kHeader;
   for (Block** link = &rt::free_list; *link != nullptr; link = &(*link)->next) {
     Block* b = *link;

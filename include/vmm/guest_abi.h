@@ -118,6 +118,7 @@ enum vmm_mem_type {
   VMM_MEM_STACK = 3,    /* the initial stack */
   VMM_MEM_BOOT = 4,     /* VMM tables and boot data: not writable by the guest */
   VMM_MEM_MMIO = 5,     /* device registers */
+  VMM_MEM_QUEUES = 6,   /* virtqueue rings of preconfigured devices (guest-writable, not free) */
 };
 
 struct vmm_mem_region {

@@ -25,9 +25,12 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
+#include "vmm/device_config.h"
 #include "vmm/image.h"
 #include "vmm/kvm.h"
+#include "vmm/platform_config.h"
 #include "vmm/result.h"
 
 namespace vmm {
@@ -37,8 +40,8 @@ struct BootTimes {
   int64_t start_called = 0;   // start()/run() entered
   int64_t vm_created = 0;     // KVM_CREATE_VM done
   int64_t memory_ready = 0;   // guest RAM mapped and registered
-  int64_t vcpus_ready = 0;    // vCPUs created and their registers set
-  int64_t boot_data_ready = 0;  // per-instance boot data written: ready to run
+  int64_t vcpus_created = 0;  // KVM vCPUs created
+  int64_t vcpus_ready = 0;    // boot data written and vCPU registers set: ready to run
   int64_t first_entry = 0;    // the boot vCPU's first KVM_RUN
   int64_t boot_ready = 0;     // the guest said it is up (hypercall or boot-timer device)
   int64_t exited = 0;         // the instance ended
@@ -94,6 +97,10 @@ struct InstanceConfig {
   size_t vcpu_stack_size = 256 * 1024;
   std::function<void()> on_boot_ready;
   std::function<void(const ExitInfo&)> on_exit;
+  // Devices, attached in this order (virtio-mmio windows, command-line announcements).
+  std::vector<NetConfig> nets;
+  std::vector<DiskConfig> disks;
+  PlatformConfig platform;
 };
 
 class Instance {
@@ -112,6 +119,9 @@ class Instance {
   std::optional<ExitInfo> wait_for(std::chrono::nanoseconds timeout);
   void stop(std::chrono::nanoseconds grace = std::chrono::seconds(5));
   void kill();
+  // kill() for signal handlers: async-signal-safe (atomic stores and pthread_kill only).
+  // The vCPU threads notice at their next exit and end the instance as Killed.
+  void request_kill() noexcept;
 
   State state() const;
   const std::string& name() const;
@@ -119,6 +129,8 @@ class Instance {
   const InstanceConfig& config() const;
   BootTimes times() const;
   InstanceStats stats() const;
+  // Counters of every attached device, in attachment order.
+  std::vector<DeviceStats> device_stats() const;
   // Pages of guest RAM present in this process's page tables for this instance (what
   // the guest and the VMM have touched), from /proc/self/pagemap.
   Result<uint64_t> resident_guest_pages() const;

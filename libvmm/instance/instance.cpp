@@ -110,7 +110,8 @@ Result<void> Instance::Impl::prepare() {
 
 Result<void> Instance::start() {
   VMM_TRY(impl_->prepare());
-  auto spawned = impl_->spawn_vcpu_thread(*impl_->vcpus[0]);
+  auto spawned = impl_->spawn_secondary_threads();
+  if (spawned) spawned = impl_->spawn_vcpu_thread(*impl_->vcpus[0]);
   if (!spawned) {
     std::lock_guard lock(impl_->mutex);
     impl_->state = State::Exited;
@@ -125,6 +126,10 @@ Result<void> Instance::start() {
 Result<ExitInfo> Instance::run() {
   VMM_TRY(impl_->prepare());
   Impl& d = *impl_;
+  if (auto spawned = d.spawn_secondary_threads(); !spawned) {
+    d.finish({ExitReason::VmmError, 0, spawned.error().message(), {}});
+    return std::move(spawned).error();
+  }
   VcpuSlot& boot = *d.vcpus[0];
   {
     std::lock_guard lock(d.mutex);
@@ -138,6 +143,12 @@ Result<ExitInfo> Instance::run() {
   d.vcpu_loop_done(boot);
   pthread_sigmask(SIG_SETMASK, &saved, nullptr);
   return wait();
+}
+
+Result<void> Instance::Impl::spawn_secondary_threads() {
+  if (!driver->starts_all_vcpus()) return {};
+  for (size_t i = 1; i < vcpus.size(); ++i) VMM_TRY(spawn_vcpu_thread(*vcpus[i]));
+  return {};
 }
 
 ExitInfo Instance::wait() {
@@ -178,6 +189,18 @@ void Instance::kill() {
   d.finish({ExitReason::Killed, 0, "killed", {}});
 }
 
+void Instance::request_kill() noexcept {
+  Impl& d = *impl_;
+  d.kill_requested.store(true);
+  if (!d.vcpus_published.load(std::memory_order_acquire)) return;  // checked before the first run
+  for (auto& s : d.vcpus) {
+    s->vcpu.kick_prepare();
+    // No lock in a signal handler: `kickable` may be stale, but `thread` stays a valid id
+    // until joined, and a kick to a thread that has left its loop is harmless.
+    if (s->kickable.load(std::memory_order_acquire)) pthread_kill(s->thread, d.kick_signal);
+  }
+}
+
 Instance::State Instance::state() const {
   std::lock_guard lock(impl_->mutex);
   return impl_->state;
@@ -189,8 +212,8 @@ const InstanceConfig& Instance::config() const { return impl_->config; }
 
 BootTimes Instance::times() const {
   const AtomicTimes& t = impl_->times;
-  return {t.start_called.load(), t.vm_created.load(),  t.memory_ready.load(), t.vcpus_ready.load(),
-          t.boot_data_ready.load(), t.first_entry.load(), t.boot_ready.load(), t.exited.load()};
+  return {t.start_called.load(), t.vm_created.load(),  t.memory_ready.load(), t.vcpus_created.load(),
+          t.vcpus_ready.load(),  t.first_entry.load(), t.boot_ready.load(),  t.exited.load()};
 }
 
 InstanceStats Instance::stats() const {
@@ -199,6 +222,8 @@ InstanceStats Instance::stats() const {
           s.exits_other.load(), s.hypercalls.load(),    s.hypercalls_rejected.load(), s.console_bytes.load(),
           s.console_dropped.load(), s.waits.load(),     s.wait_blocked_ns.load()};
 }
+
+std::vector<DeviceStats> Instance::device_stats() const { return impl_->collect_device_stats(); }
 
 Result<uint64_t> Instance::resident_guest_pages() const {
   if (impl_->ram.size() == 0) return Error("instance has no guest RAM (not started)");

@@ -3,6 +3,7 @@
 #include <poll.h>
 
 #include <algorithm>
+#include <array>
 #include <cerrno>
 #include <string_view>
 #include <vector>
@@ -23,6 +24,7 @@ constexpr int64_t kFault = -int64_t{VMM_EFAULT};
 constexpr int64_t kInval = -int64_t{VMM_EINVAL};
 constexpr int64_t kNoSys = -int64_t{VMM_ENOSYS};
 constexpr int64_t kLimit = -int64_t{VMM_ELIMIT};
+constexpr size_t kMaxWaitFds = 16;  // devices with an fd to wait on, per instance
 
 // Copies the block at gpa; nullopt when it is not a valid block address.
 template <class Block>
@@ -34,17 +36,13 @@ std::optional<Block> read_block(const GuestMemory& mem, uint64_t gpa) {
 int64_t console_write(Instance::Impl& inst, const vmm_hc_console_write& b) {
   int64_t checked = check_console_write(inst.memory, b.data, b.length);
   if (checked <= 0) return checked;
-  // Deliver at most the remaining budget; the rest is counted as dropped.
-  int64_t budget = inst.console_budget.load(std::memory_order_relaxed);
-  uint64_t deliver = std::min<uint64_t>(b.length, budget > 0 ? static_cast<uint64_t>(budget) : 0);
-  if (deliver > 0) {
-    inst.console_budget.fetch_sub(static_cast<int64_t>(deliver), std::memory_order_relaxed);
-    auto bytes = *inst.memory.try_span(b.data, deliver);
-    if (inst.config.console) inst.config.console({reinterpret_cast<const char*>(bytes.data()), bytes.size()});
-    inst.stats.console_bytes.fetch_add(deliver, std::memory_order_relaxed);
+  if (inst.console_budget.load(std::memory_order_relaxed) <= 0) {
+    inst.stats.console_dropped.fetch_add(b.length, std::memory_order_relaxed);
+    return kLimit;
   }
-  inst.stats.console_dropped.fetch_add(b.length - deliver, std::memory_order_relaxed);
-  return deliver == 0 ? kLimit : static_cast<int64_t>(deliver);
+  auto bytes = *inst.memory.try_span(b.data, b.length);
+  inst.console_output({reinterpret_cast<const char*>(bytes.data()), bytes.size()});
+  return checked;
 }
 
 // Blocks the vCPU until a device has work, a stop/kill is requested or the deadline
@@ -56,9 +54,10 @@ uint64_t wait_for_events(Instance::Impl& inst, VcpuSlot& slot, uint64_t deadline
           ? INT64_MAX
           : inst.boot_monotonic_ns + static_cast<int64_t>(deadline_ns);
   auto sources = inst.devices.wait_sources();
-  std::vector<pollfd> fds;
+  std::array<pollfd, kMaxWaitFds> fds;  // no allocation on this path
+  nfds_t nfds = 0;
   for (const auto& s : sources) {
-    if (s->poll_fd() >= 0) fds.push_back({s->poll_fd(), POLLIN, 0});
+    if (s->poll_fd() >= 0 && nfds < fds.size()) fds[nfds++] = {s->poll_fd(), POLLIN, 0};
   }
   const int64_t started = monotonic_ns();
   uint64_t events = 0;
@@ -75,9 +74,9 @@ uint64_t wait_for_events(Instance::Impl& inst, VcpuSlot& slot, uint64_t deadline
     }
     const int64_t wait = host_deadline - now;
     timespec ts{wait / 1'000'000'000, wait % 1'000'000'000};
-    int n = ::ppoll(fds.data(), fds.size(), host_deadline == INT64_MAX ? nullptr : &ts, &slot.wait_mask);
+    int n = ::ppoll(fds.data(), nfds, host_deadline == INT64_MAX ? nullptr : &ts, &slot.wait_mask);
     if (n < 0 && errno == EINTR) {
-      slot.vcpu.kick_clear();
+      inst.consume_kick(slot);  // ppoll delivered it already; this clears immediate_exit
       if (inst.check_deadlines()) break;
       continue;
     }
@@ -169,10 +168,7 @@ bool handle_lean_hypercall(Instance::Impl& inst, VcpuSlot& slot, const VcpuExit:
     case VMM_HC_BOOT_READY: {
       auto b = read_block<vmm_hc_boot_ready>(mem, gpa);
       if (!b) return reject(), true;
-      int64_t expected = 0;
-      if (inst.times.boot_ready.compare_exchange_strong(expected, monotonic_ns()) && inst.config.on_boot_ready) {
-        inst.config.on_boot_ready();
-      }
+      inst.mark_boot_ready();
       set_result(kOk);
       return true;
     }

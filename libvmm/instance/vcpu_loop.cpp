@@ -26,6 +26,7 @@ void Instance::Impl::vcpu_loop(VcpuSlot& slot) {
   const bool lean = config.image->protocol() == BootProtocol::Lean;
   if (vcpu.id() == 0) times.first_entry.store(monotonic_ns());
   while (!exiting.load(std::memory_order_acquire)) {
+    if (kill_requested.load(std::memory_order_relaxed) && check_deadlines()) break;
     auto result = vcpu.run();
     stats.exits.fetch_add(1, std::memory_order_relaxed);
     if (!result) {
@@ -63,7 +64,7 @@ void Instance::Impl::vcpu_loop(VcpuSlot& slot) {
       }
       case VcpuExit::Kind::Interrupted:
         stats.exits_interrupted.fetch_add(1, std::memory_order_relaxed);
-        vcpu.kick_clear();
+        consume_kick(slot);
         check_deadlines();
         break;
       case VcpuExit::Kind::Hlt:
@@ -82,7 +83,23 @@ void Instance::Impl::vcpu_loop(VcpuSlot& slot) {
   }
 }
 
+void Instance::Impl::consume_kick(VcpuSlot& slot) {
+  slot.vcpu.kick_clear();
+  // KVM_RUN returned EINTR for the kick but restored our mask, in which the kick signal is
+  // blocked: it is still pending and would end every later KVM_RUN at once. Take it.
+  sigset_t kick;
+  sigemptyset(&kick);
+  sigaddset(&kick, kick_signal);
+  const timespec zero{0, 0};
+  while (sigtimedwait(&kick, nullptr, &zero) == kick_signal) {
+  }
+}
+
 bool Instance::Impl::check_deadlines() {
+  if (kill_requested.load()) {
+    finish({ExitReason::Killed, 0, "killed", {}});
+    return true;
+  }
   const int64_t now = monotonic_ns();
   const int64_t timeout = timeout_deadline.load();
   const int64_t stop = stop_deadline.load();
@@ -109,9 +126,11 @@ void Instance::Impl::finish(ExitInfo info) {
 }
 
 void Instance::Impl::kick_all_locked() {
+  const pthread_t self = pthread_self();
   for (auto& s : vcpus) {
     s->vcpu.kick_prepare();
-    if (s->running) pthread_kill(s->thread, kick_signal);
+    // A vCPU deciding the exit itself sees it before its next KVM_RUN: no signal needed.
+    if (s->running && !pthread_equal(s->thread, self)) pthread_kill(s->thread, kick_signal);
   }
 }
 
@@ -192,6 +211,7 @@ void Instance::Impl::enter_vcpu_thread(VcpuSlot& slot) {
   std::lock_guard lock(mutex);
   slot.thread = pthread_self();
   slot.tid = static_cast<pid_t>(::syscall(SYS_gettid));
+  slot.kickable.store(true, std::memory_order_release);
   if (!mask) {
     exit_info = ExitInfo{ExitReason::VmmError, 0, mask.error().message(), {}};
     exiting.store(true);
@@ -205,6 +225,7 @@ void Instance::Impl::vcpu_loop_done(VcpuSlot& slot) {
   {
     std::lock_guard lock(mutex);
     slot.running = false;
+    slot.kickable.store(false, std::memory_order_release);
     if (--threads_running > 0) return;
     state = State::Exited;
     if (timer) {

@@ -22,11 +22,12 @@ uint64_t leaf_bits(const PagePerms& p) {
 
 class TableAllocator {
  public:
-  TableAllocator(const GuestMemory& mem, uint64_t base, uint64_t limit) : mem_(mem), next_(base), limit_(limit) {}
+  TableAllocator(const GuestMemory& mem, uint64_t base, uint64_t limit)
+      : mem_(mem), base_(base), next_(base), limit_(limit) {}
 
   Result<uint64_t> allocate() {
     if (next_ + kPageSize > limit_) {
-      return Error(fmt::format("page tables do not fit in [{:#x}, {:#x})", next_, limit_));
+      return Error(fmt::format("page tables do not fit in [{:#x}, {:#x})", base_, limit_));
     }
     if (!mem_.contains(next_, kPageSize)) return GuestMemory::range_error(next_, kPageSize);
     uint64_t page = next_;
@@ -37,6 +38,7 @@ class TableAllocator {
 
  private:
   const GuestMemory& mem_;
+  uint64_t base_;
   uint64_t next_;
   uint64_t limit_;
 };

@@ -28,7 +28,21 @@ uint64_t image_end_page(const ElfFile& elf) { return align_up(elf.load_end, kPag
 
 }  // namespace
 
-std::vector<vmm_mem_region> memory_map(const ElfFile& elf, uint64_t ram_size, size_t device_count) {
+BootDataLayout boot_data_layout(uint64_t ram_size, size_t memmap_count, size_t device_count, size_t cmdline_length) {
+  const uint64_t info = align_up(sizeof(vmm_boot_info), 16);
+  const uint64_t memmap = align_up(memmap_count * sizeof(vmm_mem_region), 16);
+  const uint64_t devices = device_count * sizeof(vmm_boot_device);
+  const uint64_t size = align_up(info + memmap + devices + cmdline_length + 1, 64);
+  BootDataLayout l;
+  l.base = ram_size - size;
+  l.memmap = l.base + info;
+  l.devices = l.memmap + memmap;
+  l.cmdline = l.devices + devices;
+  return l;
+}
+
+std::vector<vmm_mem_region> memory_map(const ElfFile& elf, uint64_t ram_size, size_t device_count,
+                                       uint64_t boot_data) {
   std::vector<vmm_mem_region> map;
   auto add = [&](uint64_t base, uint64_t size, uint32_t type) {
     if (size != 0) map.push_back({base, size, type, 0});
@@ -38,8 +52,11 @@ std::vector<vmm_mem_region> memory_map(const ElfFile& elf, uint64_t ram_size, si
   add(0, kImageMin, VMM_MEM_BOOT);
   add(kImageMin, start - kImageMin, VMM_MEM_FREE);
   add(start, end - start, VMM_MEM_IMAGE);
-  add(end, stack - end, VMM_MEM_FREE);
-  add(stack, kStackSize, VMM_MEM_STACK);
+  const uint64_t queues = device_count * kDeviceQueueArea;  // attach_devices() checked it fits
+  add(end, stack - queues - end, VMM_MEM_FREE);
+  add(stack - queues, queues, VMM_MEM_QUEUES);
+  add(stack, boot_data - stack, VMM_MEM_STACK);
+  add(boot_data, ram_size - boot_data, VMM_MEM_BOOT);
   add(kDeviceMmio, device_count * kDeviceMmioSize, VMM_MEM_MMIO);
   return map;
 }
@@ -109,13 +126,12 @@ Result<std::shared_ptr<const BootTemplate>> LeanBootDriver::build_template(const
   auto t = VMM_TRY(builder.finish());
   t->cr3 = tables.cr3;
   t->entry = image.elf.entry;
-  t->stack_top = layout.ram_size;
   return std::shared_ptr<const BootTemplate>(std::move(t));
 }
 
-Result<void> LeanBootDriver::write_boot_params(const GuestMemory& mem, const ImageInternals& image,
-                                               const BootTemplate&, const MachineLayout& layout,
-                                               const BootParams& params) const {
+Result<EntryArgs> LeanBootDriver::write_boot_params(const GuestMemory& mem, const ImageInternals& image,
+                                                    const BootTemplate&, const MachineLayout& layout,
+                                                    const BootParams& params) const {
   if (params.cmdline.size() > kCmdlineMax) {
     return Error(fmt::format("command line is {} bytes; the lean ABI carries at most {}", params.cmdline.size(),
                              kCmdlineMax));
@@ -124,20 +140,22 @@ Result<void> LeanBootDriver::write_boot_params(const GuestMemory& mem, const Ima
     return Error(fmt::format("{} devices attached; the lean ABI describes at most {}", params.devices.size(),
                              kDevicesMax));
   }
-  std::vector<vmm_mem_region> map = memory_map(image.elf, layout.ram_size, params.devices.size());
+  const BootDataLayout l =
+      boot_data_layout(layout.ram_size, kMemmapEntries, params.devices.size(), params.cmdline.size());
+  std::vector<vmm_mem_region> map = memory_map(image.elf, layout.ram_size, params.devices.size(), l.base);
 
   vmm_boot_info info{};
   info.magic = VMM_BOOT_INFO_MAGIC;
   info.version = VMM_ABI_VERSION;
   info.size = sizeof info;
   info.ram_size = layout.ram_size;
-  info.memmap = kMemmap;
+  info.memmap = l.memmap;
   info.memmap_count = static_cast<uint32_t>(map.size());
   info.vcpu_count = layout.vcpu_count;
-  info.cmdline = kCmdline;
+  info.cmdline = l.cmdline;
   info.cmdline_length = static_cast<uint32_t>(params.cmdline.size());
   info.device_count = static_cast<uint32_t>(params.devices.size());
-  info.devices = params.devices.empty() ? 0 : kDevices;
+  info.devices = params.devices.empty() ? 0 : l.devices;
   info.tsc_hz = params.tsc_hz;
   info.boot_tsc = params.guest_tsc;
   info.boot_wallclock_ns = params.wallclock_ns;
@@ -145,11 +163,12 @@ Result<void> LeanBootDriver::write_boot_params(const GuestMemory& mem, const Ima
   info.hypercall_port_base = VMM_HC_PORT_BASE;
   info.hypercall_port_count = VMM_HC_PORT_COUNT;
 
-  VMM_TRY(mem.write(kBootInfo, info));
-  VMM_TRY(mem.write_bytes(kMemmap, std::as_bytes(std::span(map))));
-  if (!params.devices.empty()) VMM_TRY(mem.write_bytes(kDevices, std::as_bytes(params.devices)));
-  VMM_TRY(mem.write_bytes(kCmdline, std::as_bytes(std::span(params.cmdline))));
-  return mem.write<uint8_t>(kCmdline + params.cmdline.size(), 0);
+  VMM_TRY(mem.write(l.base, info));
+  VMM_TRY(mem.write_bytes(l.memmap, std::as_bytes(std::span(map))));
+  if (!params.devices.empty()) VMM_TRY(mem.write_bytes(l.devices, std::as_bytes(params.devices)));
+  VMM_TRY(mem.write_bytes(l.cmdline, std::as_bytes(std::span(params.cmdline))));
+  VMM_TRY(mem.write<uint8_t>(l.cmdline + params.cmdline.size(), 0));
+  return EntryArgs{l.base - 8, l.base};
 }
 
 Result<void> setup_lean_vcpu(Vcpu& vcpu, const Kvm& kvm, const BootTemplate& tmpl, uint32_t vcpu_count,
@@ -186,9 +205,9 @@ Result<void> setup_lean_vcpu(Vcpu& vcpu, const Kvm& kvm, const BootTemplate& tmp
 }
 
 Result<void> LeanBootDriver::setup_vcpu(Vcpu& vcpu, const Kvm& kvm, const BootTemplate& tmpl,
-                                        const MachineLayout& layout) const {
+                                        const MachineLayout& layout, const EntryArgs& entry) const {
   // Only the boot vCPU enters here; the others start parked until VMM_HC_CPU_START.
-  return setup_lean_vcpu(vcpu, kvm, tmpl, layout.vcpu_count, tmpl.entry, tmpl.stack_top - 8, kBootInfo);
+  return setup_lean_vcpu(vcpu, kvm, tmpl, layout.vcpu_count, tmpl.entry, entry.stack_pointer, entry.boot_data);
 }
 
 size_t LeanBootDriver::max_cmdline() const { return kCmdlineMax; }

@@ -111,8 +111,7 @@ Result<x86::PageTables> write_page_tables(const GuestMemory& mem, const ElfFile&
   add(kIdt, kPageSize, supervisor_ro);
   add(kExceptionStubs, kPageSize, {false, false, true, false});
   add(kCpl0Stacks, kPageSize, {true, false, false, false});
-  add(kTss, kBootInfo - kTss, supervisor_ro);
-  add(kBootInfo, kPageSize, {false, true, false, false});
+  add(kTss, kMaxVcpus * kTssStride, supervisor_ro);
 
   // Image pages: the union of the permissions of the segments touching each page.
   std::map<uint64_t, PagePerms> image_pages;

@@ -1,5 +1,4 @@
-// Raw lean-ABI hypercalls (include/vmm/guest_abi.h). Under another VMM (no boot info from
-// libvmm) these must not be used; rt::under_libvmm() tells.
+// Lean-ABI hypercalls (include/vmm/guest_abi.h) and the runtime's platform services.
 #pragma once
 
 #include <stdint.h>
@@ -22,6 +21,17 @@ inline int64_t hypercall(unsigned nr, Block* block) {
   return block->result;
 }
 
+// The raw lean-ABI hypercalls.
+namespace lean {
+[[noreturn]] void exit(int64_t status);
+int64_t console_write(const void* data, uint64_t length);
+int64_t boot_ready();
+uint64_t wait(uint64_t deadline_ns);
+int64_t notify(uint32_t device, uint32_t queue_mask);
+}  // namespace lean
+
+// The same services through rt::platform() (rt/platform.h): hypercalls under libvmm,
+// fallbacks (UART, reset, polling) when booted through PVH by another VMM.
 [[noreturn]] void hc_exit(int64_t status);
 int64_t hc_console_write(const void* data, uint64_t length);
 int64_t hc_boot_ready();

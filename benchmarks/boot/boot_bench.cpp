@@ -1,0 +1,222 @@
+// vmm-bootbench: the boot path of a lean guest (default: hello.elf), phase by phase,
+// against the bare-KVM floor measured in the same run (samples interleaved), plus
+// optionally vmm-run as a whole process and the host cost of idle instances.
+//
+//   vmm-bootbench [--image PATH] [--boots N] [--exec VMM_RUN] [--idle N] [--json FILE]
+//
+// Prints medians and p90 per phase; --json writes every sample.
+#include <fcntl.h>
+#include <linux/kvm.h>
+#include <spawn.h>
+#include <sys/ioctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+#include <map>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "../support/stats.h"
+#include "bare_kvm_floor.h"
+#include "core/clock.h"
+#include "vmm/image.h"
+#include "vmm/instance.h"
+#include "vmm/kvm.h"
+
+extern char** environ;
+
+namespace {
+
+using vmm::bench::median;
+using vmm::bench::percentile;
+using Samples = std::map<std::string, std::vector<double>>;  // phase -> microseconds
+
+double us(int64_t from, int64_t to) { return static_cast<double>(to - from) / 1000.0; }
+
+bool boot_once(const std::shared_ptr<const vmm::Kvm>& kvm, const std::shared_ptr<const vmm::Image>& image,
+               uint64_t memory, Samples& out) {
+  vmm::InstanceConfig config;
+  config.kvm = kvm;
+  config.image = image;
+  config.memory_bytes = memory;
+  auto created = vmm::Instance::create(std::move(config));
+  if (!created) return false;
+  auto& inst = **created;
+  auto exit = inst.run();
+  const int64_t destroy_start = vmm::monotonic_ns();
+  if (!exit || exit->reason != vmm::ExitReason::GuestExit) {
+    fmt::print(stderr, "boot failed: {}\n", exit ? exit->message : exit.error().message());
+    return false;
+  }
+  vmm::BootTimes t = inst.times();
+  vmm::InstanceStats s = inst.stats();
+  auto pages = inst.resident_guest_pages();
+  created->reset();
+  const int64_t destroyed = vmm::monotonic_ns();
+  out["vm_create"].push_back(us(t.start_called, t.vm_created));
+  out["memory"].push_back(us(t.vm_created, t.memory_ready));
+  out["vcpu_create"].push_back(us(t.memory_ready, t.vcpus_created));
+  out["boot_data_and_regs"].push_back(us(t.vcpus_created, t.vcpus_ready));
+  out["to_first_entry"].push_back(us(t.vcpus_ready, t.first_entry));
+  out["guest_to_ready"].push_back(us(t.first_entry, t.boot_ready));
+  out["start_to_boot_ready"].push_back(us(t.start_called, t.boot_ready));
+  out["start_to_exit"].push_back(us(t.start_called, t.exited));
+  out["teardown"].push_back(us(destroy_start, destroyed));
+  out["exits"].push_back(static_cast<double>(s.exits));
+  out["guest_pages_touched"].push_back(pages ? static_cast<double>(*pages) : -1);
+  return true;
+}
+
+double exec_once(const std::string& vmm_run, const std::string& image) {
+  std::vector<std::string> args = {vmm_run, "-q", image};
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
+  const int64_t t0 = vmm::monotonic_ns();
+  pid_t pid;
+  if (posix_spawn(&pid, vmm_run.c_str(), &actions, nullptr, argv.data(), environ) != 0) return -1;
+  int status = 0;
+  waitpid(pid, &status, 0);
+  const int64_t t1 = vmm::monotonic_ns();
+  posix_spawn_file_actions_destroy(&actions);
+  return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? us(t0, t1) : -1;
+}
+
+int64_t cgroup_memory_current() {
+  std::ifstream cg("/proc/self/cgroup");
+  std::string line, path;
+  while (std::getline(cg, line)) {
+    if (line.rfind("0::", 0) == 0) path = line.substr(3);
+  }
+  std::ifstream f("/sys/fs/cgroup" + path + "/memory.current");
+  int64_t v = -1;
+  f >> v;
+  return v;
+}
+
+int64_t rss_kib() {
+  std::ifstream status("/proc/self/status");
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.rfind("VmRSS:", 0) == 0) return std::stoll(line.substr(6));
+  }
+  return -1;
+}
+
+// Starts `count` idle instances of the waiter guest, reports host memory per instance.
+nlohmann::json idle_cost(const std::shared_ptr<const vmm::Kvm>& kvm, const std::string& waiter, uint32_t count,
+                         uint64_t memory) {
+  auto image = vmm::Image::open(waiter);
+  if (!image) return {{"error", image.error().message()}};
+  std::vector<std::unique_ptr<vmm::Instance>> instances;
+  const int64_t cg0 = cgroup_memory_current(), rss0 = rss_kib();
+  uint64_t guest_pages = 0;
+  for (uint32_t i = 0; i < count; ++i) {
+    vmm::InstanceConfig config;
+    config.kvm = kvm;
+    config.image = *image;
+    config.memory_bytes = memory;
+    config.vcpu_stack_size = 64 * 1024;
+    auto inst = vmm::Instance::create(std::move(config));
+    if (!inst || !(*inst)->start()) return {{"error", "start failed"}};
+    while ((*inst)->times().boot_ready == 0) std::this_thread::sleep_for(std::chrono::microseconds(100));
+    instances.push_back(std::move(*inst));
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  for (auto& i : instances) guest_pages += i->resident_guest_pages().value();
+  const int64_t cg1 = cgroup_memory_current(), rss1 = rss_kib();
+  uint64_t exits_before = 0, exits_after = 0;
+  for (auto& i : instances) exits_before += i->stats().exits;
+  std::this_thread::sleep_for(std::chrono::seconds(1));
+  for (auto& i : instances) exits_after += i->stats().exits;
+  for (auto& i : instances) i->kill();
+  const double n = count;
+  const double guest_kib = static_cast<double>(guest_pages) * 4.0;
+  nlohmann::json j = {{"instances", count},
+                      {"guest_pages_touched_per_instance", static_cast<double>(guest_pages) / n},
+                      {"rss_kib_per_instance", static_cast<double>(rss1 - rss0) / n},
+                      {"host_kib_per_instance_excluding_guest_pages",
+                       static_cast<double>(rss1 - rss0 - static_cast<int64_t>(guest_kib)) / n},
+                      {"idle_exits_in_1s", exits_after - exits_before}};
+  if (cg0 >= 0 && cg1 >= 0) {
+    j["cgroup_kib_per_instance"] = static_cast<double>(cg1 - cg0) / 1024.0 / n;
+    j["cgroup_kib_per_instance_excluding_guest_pages"] = (static_cast<double>(cg1 - cg0) / 1024.0 - guest_kib) / n;
+  }
+  return j;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"vmm-bootbench: libvmm boot path against the bare-KVM floor"};
+  std::string image_path = VMM_GUEST_DIR "/hello.elf";
+  std::string vmm_run;
+  std::string json_path;
+  int boots = 200;
+  uint32_t idle = 0;
+  std::string mem = "4";
+  app.add_option("--image", image_path, "lean image that boots, says boot-ready and exits 0")->capture_default_str();
+  app.add_option("--boots", boots, "boots (and floor samples) to take")->capture_default_str();
+  app.add_option("--mem-mib", mem, "guest RAM in MiB")->capture_default_str();
+  app.add_option("--exec", vmm_run, "also time this vmm-run binary as a whole process, --boots times");
+  app.add_option("--idle", idle, "also start this many idle instances and report host memory per instance");
+  app.add_option("--json", json_path, "write all samples and summaries here");
+  CLI11_PARSE(app, argc, argv);
+  const uint64_t memory = std::stoull(mem) << 20;
+
+  auto kvm = vmm::Kvm::open();
+  if (!kvm) return fmt::print(stderr, "{}\n", kvm.error().message()), 1;
+  auto image = vmm::Image::open(image_path);
+  if (!image) return fmt::print(stderr, "{}\n", image.error().message()), 1;
+
+  Samples libvmm, floor, process;
+  for (int i = 0; i < 10; ++i) {  // warm-up: template built, caches hot
+    boot_once(*kvm, *image, memory, libvmm);
+    vmm::bench::run_bare_floor((*kvm)->fd(), (*kvm)->caps().vcpu_mmap_size);
+  }
+  libvmm.clear();
+  for (int i = 0; i < boots; ++i) {
+    auto f = vmm::bench::run_bare_floor((*kvm)->fd(), (*kvm)->caps().vcpu_mmap_size);
+    if (!f.ok) return fmt::print(stderr, "bare floor failed\n"), 1;
+    floor["create_to_first_exit"].push_back(static_cast<double>(f.total_ns) / 1000.0);
+    floor["vm_create"].push_back(static_cast<double>(f.create_ns) / 1000.0);
+    floor["teardown"].push_back(static_cast<double>(f.teardown_ns) / 1000.0);
+    if (!boot_once(*kvm, *image, memory, libvmm)) return 1;
+    if (!vmm_run.empty()) process["exec_to_exit"].push_back(exec_once(vmm_run, image_path));
+  }
+
+  nlohmann::json report;
+  auto summarize = [&](const char* title, const Samples& samples) {
+    fmt::print("{}\n", title);
+    for (const auto& [phase, v] : samples) {
+      fmt::print("  {:<22} median {:9.1f}  p90 {:9.1f}\n", phase, median(v), percentile(v, 90));
+      report[title][phase] = {{"median", median(v)}, {"p90", percentile(v, 90)}, {"samples", v}};
+    }
+  };
+  fmt::print("{} boots of {} ({} MiB), microseconds (exits and pages are counts)\n", boots, image_path, mem);
+  summarize("libvmm", libvmm);
+  summarize("bare_kvm_floor", floor);
+  if (!process.empty()) summarize("vmm_run_process", process);
+  const double ready = median(libvmm["start_to_boot_ready"]);
+  const double bare = median(floor["create_to_first_exit"]);
+  fmt::print("boot-ready median {:.1f} us = floor {:.1f} us + {:.1f} us ({:.2f}x)\n", ready, bare, ready - bare,
+             ready / bare);
+  report["boot_ready_minus_floor_us"] = ready - bare;
+  if (idle > 0) {
+    auto waiter = std::string(VMM_GUEST_DIR) + "/waiter.elf";
+    report["idle"] = idle_cost(*kvm, waiter, idle, memory);
+    fmt::print("idle instances: {}\n", report["idle"].dump());
+  }
+  if (!json_path.empty()) std::ofstream(json_path) << report.dump(1) << "\n";
+  return 0;
+}
