@@ -70,7 +70,7 @@ bool boot_once(const std::shared_ptr<const vmm::Kvm>& kvm, const std::shared_ptr
   out["start_to_exit"].push_back(us(t.start_called, t.exited));
   out["teardown"].push_back(us(destroy_start, destroyed));
   out["exits"].push_back(static_cast<double>(s.exits));
-  out["guest_pages_touched"].push_back(pages ? static_cast<double>(*pages) : -1);
+  out["resident_guest_pages"].push_back(pages ? static_cast<double>(*pages) : -1);
   return true;
 }
 
@@ -143,7 +143,7 @@ nlohmann::json idle_cost(const std::shared_ptr<const vmm::Kvm>& kvm, const std::
   const double n = count;
   const double guest_kib = static_cast<double>(guest_pages) * 4.0;
   nlohmann::json j = {{"instances", count},
-                      {"guest_pages_touched_per_instance", static_cast<double>(guest_pages) / n},
+                      {"resident_guest_pages_per_instance", static_cast<double>(guest_pages) / n},
                       {"rss_kib_per_instance", static_cast<double>(rss1 - rss0) / n},
                       {"host_kib_per_instance_excluding_guest_pages",
                        static_cast<double>(rss1 - rss0 - static_cast<int64_t>(guest_kib)) / n},

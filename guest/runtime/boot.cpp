@@ -27,8 +27,6 @@ namespace {
 // Kept small: every page the guest touches at boot costs a page fault in the host.
 vmm_boot_info info;
 bool have_info = false;
-constexpr size_t kMaxCmdline = 2048;  // the lean ABI carries at most 2047 bytes
-char cmdline_copy[kMaxCmdline];
 Cmdline cmdline;
 // The device table stays where the VMM put it (boot data is not reused by the VMM).
 const vmm_boot_device* devices = nullptr;
@@ -95,9 +93,11 @@ extern "C" [[noreturn]] void vmm_runtime_start(const vmm_boot_info* bi) {
   devices = reinterpret_cast<const vmm_boot_device*>(info.devices);
   devices_count = info.devices != 0 ? info.device_count : 0;
 
-  size_t n = info.cmdline_length < kMaxCmdline - 1 ? info.cmdline_length : kMaxCmdline - 1;
-  if (info.cmdline != 0) memcpy(cmdline_copy, reinterpret_cast<const char*>(info.cmdline), n);
-  cmdline_copy[n] = '\0';
-  parse_cmdline(cmdline_copy, vmm_program_name, &cmdline);
+  // The command line is split in place: the VMM's boot data (lean: the top page of RAM,
+  // shared with the stack; PVH: pvh_boot's copy) is the guest's to reuse.
+  static char empty[1] = "";
+  char* line = info.cmdline != 0 ? reinterpret_cast<char*>(info.cmdline) : empty;
+  line[info.cmdline_length] = '\0';
+  parse_cmdline(line, vmm_program_name, &cmdline);
   exit(main(cmdline.arg_count, cmdline.args));
 }

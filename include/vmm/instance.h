@@ -131,8 +131,9 @@ class Instance {
   InstanceStats stats() const;
   // Counters of every attached device, in attachment order.
   std::vector<DeviceStats> device_stats() const;
-  // Pages of guest RAM present in this process's page tables for this instance (what
-  // the guest and the VMM have touched), from /proc/self/pagemap.
+  // Pages of guest RAM present in this process's page tables for this instance, from
+  // /proc/self/pagemap: what the guest and the VMM touched, plus neighbours of touched
+  // template pages that the kernel's fault-around mapped (shared page-cache pages).
   Result<uint64_t> resident_guest_pages() const;
 
   struct Impl;

@@ -32,6 +32,12 @@ inline constexpr uint32_t kMsrIa32MiscEnable = 0x1a0;
 inline constexpr uint32_t kMsrIa32Pat = 0x277;
 inline constexpr uint32_t kMsrEfer = 0xc0000080;
 
+// IA32_APIC_BASE (SDM vol. 3A section 11.4.4): the reset value is 0xfee00000 | enable,
+// plus the BSP flag on the boot processor.
+inline constexpr uint64_t kApicBaseDefault = 0xfee00000;
+inline constexpr uint64_t kApicBaseEnable = 1ull << 11;
+inline constexpr uint64_t kApicBaseBsp = 1ull << 8;
+
 inline constexpr uint64_t kXcr0X87 = 1ull << 0;
 inline constexpr uint64_t kXcr0Sse = 1ull << 1;
 inline constexpr uint64_t kXcr0Avx = 1ull << 2;

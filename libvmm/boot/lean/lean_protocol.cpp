@@ -179,7 +179,9 @@ Result<void> setup_lean_vcpu(Vcpu& vcpu, const Kvm& kvm, const BootTemplate& tmp
   VMM_TRY(vcpu.set_cpuid(cpuid.entries()));
   const uint64_t xcr0 = guest_xcr0(cpuid);
 
-  kvm_sregs s = VMM_TRY(vcpu.get_sregs());
+  // Every field set here, so no KVM_GET_SREGS round trip for KVM's reset values.
+  kvm_sregs s{};
+  s.apic_base = kApicBaseDefault | kApicBaseEnable | (index == 0 ? kApicBaseBsp : 0);
   s.cs = flat_kvm_segment(SegmentKind::Code64, 3, kUserCs);
   s.ds = s.es = s.fs = s.gs = s.ss = flat_kvm_segment(SegmentKind::Data, 3, kUserDs);
   s.tr = tss_kvm_segment(kTss + index * kTssStride, tss_limit(), static_cast<uint16_t>(kFirstTss + 16 * index));

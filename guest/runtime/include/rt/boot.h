@@ -11,6 +11,7 @@
 namespace rt {
 
 // The boot information (a copy owned by the runtime), or nullptr when not booted by libvmm.
+// Its command line has been split in place into the parameters and arguments below.
 const vmm_boot_info* boot_info();
 bool under_libvmm();
 
