@@ -29,6 +29,13 @@ void flush() {
   buffered = 0;
 }
 
+size_t take_buffered(const char** data) {
+  *data = buffer;
+  size_t n = buffered;
+  buffered = 0;
+  return n;
+}
+
 void console_write(const char* data, size_t length) {
   if (length >= kBufferSize) {
     flush();

@@ -24,6 +24,21 @@ constexpr int kMaxPending = 8;
 PendingRegion pending[kMaxPending];
 int pending_count = 0;
 
+// Large blocks (at least kLargeThreshold bytes) are page-aligned and carved from the top
+// of the highest free block that fits; their extent lives in large_blocks[], not in
+// their memory, so allocating one touches none of its pages (only the free block's
+// header, on a page the heap has touched already). Guests allocate their big buffers
+// at boot, when every page touched costs a fault.
+constexpr size_t kLargeThreshold = 16 * 1024;
+constexpr uintptr_t kPage = 4096;
+struct LargeBlock {
+  uintptr_t base;
+  size_t size;
+};
+constexpr int kMaxLarge = 32;
+LargeBlock large_blocks[kMaxLarge];
+int large_count = 0;
+
 size_t round_up(size_t v) { return (v + kAlign - 1) & ~(kAlign - 1); }
 
 void insert_free(Block* b) {
@@ -60,6 +75,35 @@ void adopt_pending_regions() {
   pending_count = 0;
 }
 
+void* malloc_large(size_t size) {
+  if (large_count == kMaxLarge) return nullptr;
+  const uintptr_t bytes = (size + kPage - 1) & ~(kPage - 1);
+  Block* best = nullptr;
+  for (Block* b = free_list; b != nullptr; b = b->next) {  // address order: keep the last fit
+    const uintptr_t lo = reinterpret_cast<uintptr_t>(b), end = lo + b->size;
+    if (end - lo >= bytes && ((end - bytes) & ~(kPage - 1)) >= lo + 2 * kHeader) best = b;
+  }
+  if (best == nullptr) return nullptr;
+  const uintptr_t end = reinterpret_cast<uintptr_t>(best) + best->size;
+  const uintptr_t start = (end - bytes) & ~(kPage - 1);
+  best->size = start - reinterpret_cast<uintptr_t>(best);  // a tail below a page stays with the block
+  large_blocks[large_count++] = {start, end - start};
+  return reinterpret_cast<void*>(start);
+}
+
+// Gives a large block back to the free list; false when p is not one.
+bool free_large(void* p) {
+  for (int i = 0; i < large_count; ++i) {
+    if (large_blocks[i].base != reinterpret_cast<uintptr_t>(p)) continue;
+    auto* b = reinterpret_cast<Block*>(p);
+    b->size = large_blocks[i].size;
+    large_blocks[i] = large_blocks[--large_count];
+    insert_free(b);
+    return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 void heap_add_region(uintptr_t base, size_t size) {
@@ -80,6 +124,9 @@ using rt::Block;
 extern "C" void* malloc(size_t size) {
   if (size == 0 || size > (size_t{1} << 40)) return nullptr;
   rt::adopt_pending_regions();
+  if (size >= rt::kLargeThreshold) {
+    if (void* p = rt::malloc_large(size)) return p;
+  }
   size_t need = rt::round_up(size) + rt::kHeader;
   for (Block** link = &rt::free_list; *link != nullptr; link = &(*link)->next) {
     Block* b = *link;
@@ -107,6 +154,6 @@ extern "C" void* calloc(size_t count, size_t size) {
 }
 
 extern "C" void free(void* p) {
-  if (p == nullptr) return;
+  if (p == nullptr || rt::free_large(p)) return;
   rt::insert_free(reinterpret_cast<Block*>(static_cast<char*>(p) - rt::kHeader));
 }

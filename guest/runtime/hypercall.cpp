@@ -23,8 +23,10 @@ int64_t console_write(const void* data, uint64_t length) {
   return hypercall(VMM_HC_CONSOLE_WRITE, &block);
 }
 
-int64_t boot_ready() {
+int64_t boot_ready(const char* console_data, uint64_t console_length) {
   vmm_hc_boot_ready block{};
+  block.data = reinterpret_cast<uintptr_t>(console_data);
+  block.length = console_length;
   return hypercall(VMM_HC_BOOT_READY, &block);
 }
 

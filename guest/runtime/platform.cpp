@@ -1,6 +1,7 @@
 #include "rt/platform.h"
 
 #include "rt/hypercall.h"
+#include "rt/console.h"
 #include "rt/time.h"
 
 extern "C" volatile bool pvh_exit_requested;
@@ -17,7 +18,12 @@ void lean_console(const char* data, size_t length) {
     length -= chunk;
   }
 }
-void lean_boot_ready() { lean::boot_ready(); }
+// The console's buffered bytes ride along: one exit for the ready line and the signal.
+void lean_boot_ready() {
+  const char* data;
+  size_t length = take_buffered(&data);
+  lean::boot_ready(data, length);
+}
 
 // ---- fallback: 16550 UART at 0x3f8, i8042 reset, Firecracker's boot-timer port ----
 constexpr uint16_t kCom1 = 0x3f8;
@@ -62,7 +68,10 @@ void serial_console(const char* data, size_t length) {
   for (;;) __asm__ volatile("ud2");
 }
 
-void timer_boot_ready() { outb(kBootTimerPort, 123); }
+void timer_boot_ready() {
+  flush();
+  outb(kBootTimerPort, 123);
+}
 
 // No way to block: spin briefly and let the caller poll its devices.
 uint64_t polling_wait(uint64_t deadline_ns) {

@@ -65,8 +65,13 @@ struct vmm_hc_exit {
   int64_t status; /* the instance's exit status, reported to the embedder */
 };
 
+/* "I am up". The VMM first writes `length` bytes at `data` to the console, as
+ * CONSOLE_WRITE would (0: none), then stamps the boot-ready time (first call only): a
+ * guest's ready line and the signal cost one exit. */
 struct vmm_hc_boot_ready {
-  int64_t result;
+  int64_t result;  /* bytes written to the console, or -VMM_E* */
+  uint64_t data;
+  uint64_t length; /* at most VMM_CONSOLE_WRITE_MAX */
 };
 
 /* Block the vCPU until a device has work, a stop is requested, or the guest clock
@@ -190,6 +195,7 @@ struct vmm_boot_info {
 static_assert(sizeof(struct vmm_abi_note) == 8, "ABI");
 static_assert(sizeof(struct vmm_hc_console_write) == 24, "ABI");
 static_assert(sizeof(struct vmm_hc_wait) == 24, "ABI");
+static_assert(sizeof(struct vmm_hc_boot_ready) == 24, "ABI");
 static_assert(sizeof(struct vmm_hc_cpu_start) == 40, "ABI");
 static_assert(sizeof(struct vmm_hc_notify) == 16, "ABI");
 static_assert(sizeof(struct vmm_exception_frame) == 56, "ABI");

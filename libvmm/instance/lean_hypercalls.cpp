@@ -168,8 +168,9 @@ bool handle_lean_hypercall(Instance::Impl& inst, VcpuSlot& slot, const VcpuExit:
     case VMM_HC_BOOT_READY: {
       auto b = read_block<vmm_hc_boot_ready>(mem, gpa);
       if (!b) return reject(), true;
-      inst.mark_boot_ready();
-      set_result(kOk);
+      const int64_t written = b->length == 0 ? kOk : console_write(inst, {0, b->data, b->length});
+      inst.mark_boot_ready();  // even when the console bytes were refused
+      set_result(written);
       return true;
     }
     case VMM_HC_WAIT: {

@@ -21,7 +21,7 @@ namespace vmm::virtio {
 // kDeviceQueueArea): two queues of up to kLeanQueueSize entries, each a descriptor page
 // plus a page for the avail and used rings.
 inline constexpr uint64_t kLeanQueueArea = x86::lean::kDeviceQueueArea;
-inline constexpr uint16_t kLeanQueueSize = 256;
+inline constexpr uint16_t kLeanQueueSize = 64;
 
 // Feature bits the VMM accepts on a lean guest's behalf (those the device also offers).
 uint64_t lean_wanted_features(uint32_t device_id);

@@ -83,6 +83,9 @@ void NetDevice::on_driver_ok() {
   if (feature(net::kFGuestEcn)) flags |= TUN_F_TSO_ECN;
   if (auto r = tap_.set_offloads(flags); !r) error(r.error().message());
   stalled_ = false;
+  // Every pass over the tap looks at the rx ring anyway (process_host): the driver need
+  // not notify new rx buffers until we stall and ask for it (2.7.10).
+  if (Virtqueue* rx = queue(net::kRxQueue)) rx->set_notification(false);
 }
 
 void NetDevice::on_reset() {

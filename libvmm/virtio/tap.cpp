@@ -60,11 +60,12 @@ Result<Tap> Tap::adopt(int caller_fd) {
 
 Tap Tap::from_datagram_fd(UniqueFd fd, std::string name) { return Tap(std::move(fd), std::move(name), false); }
 
-Result<void> Tap::set_offloads(unsigned tun_flags) const {
-  if (!is_tap_) return {};
+Result<void> Tap::set_offloads(unsigned tun_flags) {
+  if (!is_tap_ || offloads_ == int64_t{tun_flags}) return {};
   if (::ioctl(fd_.get(), TUNSETOFFLOAD, tun_flags) < 0) {
     return Error::from_errno(fmt::format("tap {}: TUNSETOFFLOAD {:#x}", name_, tun_flags));
   }
+  offloads_ = tun_flags;
   return {};
 }
 

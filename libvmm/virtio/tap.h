@@ -29,7 +29,8 @@ class Tap {
   // True when TUNSETOFFLOAD works (a real tap): checksum/TSO offloads may be offered.
   bool supports_offloads() const { return is_tap_; }
   // TUNSETOFFLOAD with TUN_F_* flags (what the driver negotiated; 0 turns all off).
-  Result<void> set_offloads(unsigned tun_flags) const;
+  // Skipped when the flags are those this Tap set last.
+  Result<void> set_offloads(unsigned tun_flags);
 
  private:
   Tap(UniqueFd fd, std::string name, bool is_tap) : fd_(std::move(fd)), name_(std::move(name)), is_tap_(is_tap) {}
@@ -38,6 +39,7 @@ class Tap {
   UniqueFd fd_;
   std::string name_;
   bool is_tap_ = false;
+  int64_t offloads_ = -1;  // flags set last; -1: not set by us yet (unknown)
 };
 
 }  // namespace vmm::virtio

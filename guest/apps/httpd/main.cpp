@@ -50,8 +50,9 @@ extern "C" int main(int, char**) {
   }
   seed_key(options.stack.tcp.isn_key);
 
-  // Static storage: the stack's pools live in .bss, untouched until connections use them.
-  static gnet::Stack stack(*nic, options.stack);
+  // Static storage: the stack's pools live in .lbss (after the small variables),
+  // untouched until connections use them.
+  static gnet::Stack stack __attribute__((section(".lbss")))(*nic, options.stack);
   static httpd::Docroot docroot(httpd_docroot_files, httpd_docroot_count);
   int64_t wallclock_offset = rt::wallclock_ns() - static_cast<int64_t>(rt::now_ns());
   static httpd::HttpServer server(stack.tcp(), docroot, options.http, wallclock_offset);
@@ -59,14 +60,15 @@ extern "C" int main(int, char**) {
     rt::printf("httpd: cannot listen on port %u\n", options.http.port);
     return 1;
   }
-  stack.announce();
-  nic->flush();
+  if (options.announce) {
+    stack.announce();
+    nic->flush();
+  }
 
   char ip[16];
   gnet::format_ipv4(options.stack.ip.address, ip);
   rt::printf("httpd: listening on %s:%u\n", ip, options.http.port);
-  rt::flush();
-  rt::hc_boot_ready();
+  rt::hc_boot_ready();  // carries the buffered line to the console: one exit for both
 
   static GuestWaiter waiter;
   static gnet::EventLoop loop(*nic, stack, server, waiter);

@@ -43,6 +43,11 @@ const char* parse_httpd_options(ParamLookup lookup, void* context, HttpdOptions*
     return "httpd.keepalive_timeout_ms";
   if (!read_ms(lookup, context, "httpd.send_timeout_ms", &out->http.send_timeout_ns)) return "httpd.send_timeout_ms";
   if (!read_ms(lookup, context, "tcp.time_wait_ms", &out->stack.tcp.time_wait_ns)) return "tcp.time_wait_ms";
+  if (const char* announce = lookup("netdev.announce", context)) {
+    uint64_t v;
+    if (!parse_decimal(announce, 1, &v)) return "netdev.announce";
+    out->announce = v == 1;
+  }
   return nullptr;
 }
 

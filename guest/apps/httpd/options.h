@@ -5,6 +5,9 @@
 //   httpd.keepalive_timeout_ms=<ms>        default 30000
 //   httpd.send_timeout_ms=<ms>             default 30000
 //   tcp.time_wait_ms=<ms>                  default 1000
+//   netdev.announce=<0|1>                  default 0: no gratuitous ARP at boot (the
+//                                          host learns our MAC from our first reply;
+//                                          each boot frame costs an exit)
 // The same parser serves the guest (rt::param) and the host harness (argv).
 #pragma once
 
@@ -16,6 +19,7 @@ namespace httpd {
 struct HttpdOptions {
   gnet::StackConfig stack;
   HttpConfig http;
+  bool announce = false;  // send a gratuitous ARP when ready
 };
 
 // Looks up parameter `name`; nullptr when absent.

@@ -35,7 +35,7 @@ inline constexpr uint64_t kRamMax = kDeviceMmio;      // RAM is one region below
 inline constexpr uint32_t kMaxVcpus = 8;              // kCpl0Stacks and kTss hold 8 each
 inline constexpr uint64_t kStackSize = 0x10000;       // initial stack + boot data at the top of RAM
 // Rings of preconfigured virtio devices: this much per device, right below the stack.
-inline constexpr uint64_t kDeviceQueueArea = 0x4000;
+inline constexpr uint64_t kDeviceQueueArea = 0x1000;
 
 // GDT selectors.
 inline constexpr uint16_t kKernelCs = 0x08;

@@ -188,8 +188,10 @@ int main(int argc, char** argv) {
   sigaction(SIGTERM, &sa, nullptr);
   sigaction(SIGUSR1, &sa, nullptr);
 
-  h.stack->announce();
-  nic->flush();
+  if (options.announce) {
+    h.stack->announce();
+    nic->flush();
+  }
   char ip[16];
   gnet::format_ipv4(options.stack.ip.address, ip);
   std::printf("httpd: listening on %s:%u\n", ip, options.http.port);

@@ -1,5 +1,6 @@
 // A small first-fit heap over the FREE memory regions of the boot memory map (16-byte
-// aligned blocks, coalescing free). Not thread-safe: guests are single-threaded unless
+// aligned blocks, coalescing free; blocks of 16 KiB and more are page-aligned and taken
+// from the top without touching them). Not thread-safe: guests are single-threaded unless
 // they start more vCPUs and lock themselves.
 #pragma once
 

@@ -25,7 +25,7 @@ inline int64_t hypercall(unsigned nr, Block* block) {
 namespace lean {
 [[noreturn]] void exit(int64_t status);
 int64_t console_write(const void* data, uint64_t length);
-int64_t boot_ready();
+int64_t boot_ready(const char* console_data, uint64_t console_length);
 uint64_t wait(uint64_t deadline_ns);
 int64_t notify(uint32_t device, uint32_t queue_mask);
 }  // namespace lean
