@@ -1,5 +1,7 @@
 #include "options.h"
 
+#include <cstdio>
+
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
@@ -40,6 +42,18 @@ std::string build_cmdline(const Options& o) {
   return line;
 }
 
+vmm::Result<std::array<uint8_t, 6>> parse_mac(const std::string& text) {
+  std::array<uint8_t, 6> mac{};
+  unsigned v[6];
+  char end;
+  if (std::sscanf(text.c_str(), "%2x:%2x:%2x:%2x:%2x:%2x%c", &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &end) != 6) {
+    return vmm::Error(fmt::format("invalid MAC address '{}' (expected six hex bytes, 02:00:00:00:00:01)", text));
+  }
+  for (int i = 0; i < 6; ++i) mac[static_cast<size_t>(i)] = static_cast<uint8_t>(v[i]);
+  if (mac[0] & 1) return vmm::Error(fmt::format("MAC address '{}' is a multicast address", text));
+  return mac;
+}
+
 vmm::Result<Options> parse_options(int argc, char** argv, std::optional<int>* exit_now) {
   Options o;
   CLI::App app{"vmm-run: boot a unikernel image with libvmm and stream its console"};
@@ -59,6 +73,8 @@ vmm::Result<Options> parse_options(int argc, char** argv, std::optional<int>* ex
   app.add_flag("--no-pit", o.no_pit, "no i8254 PIT for standard guests");
   // One value per occurrence, so `--net tap0 image.elf` leaves the image positional.
   app.add_option("--net", o.nets, "attach a virtio-net device on tap interface TAP (repeatable)")
+      ->allow_extra_args(false);
+  app.add_option("--mac", o.macs, "MAC address of the i-th --net device (repeatable; default: random)")
       ->allow_extra_args(false);
   app.add_option("--disk", o.disks, "attach a virtio-blk device on FILE, read-only with FILE:ro (repeatable)")
       ->allow_extra_args(false);
@@ -83,6 +99,8 @@ vmm::Result<Options> parse_options(int argc, char** argv, std::optional<int>* ex
     return vmm::Error(fmt::format("{}\nRun with --help for usage.", e.what()));
   }
   o.memory_bytes = VMM_TRY(parse_size(mem));
+  if (o.macs.size() > o.nets.size()) return vmm::Error("more --mac than --net options");
+  for (const auto& mac : o.macs) VMM_TRY(parse_mac(mac));
   if (protocol == "auto") o.protocol = vmm::BootProtocol::Auto;
   else if (protocol == "lean") o.protocol = vmm::BootProtocol::Lean;
   else if (protocol == "linux") o.protocol = vmm::BootProtocol::Linux64;

@@ -1,6 +1,7 @@
 // Command-line options of vmm-run. Parsing is separate from main() so tests can check it.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -25,12 +26,16 @@ struct Options {
   std::string irqchip = "kernel";   // kernel, split, none
   bool no_pit = false;
   std::vector<std::string> nets;    // tap names
+  std::vector<std::string> macs;    // MAC of the i-th --net, "02:00:00:00:00:01" (optional)
   std::vector<std::string> disks;   // FILE or FILE:ro
 };
 
 // Parses argv. On --help/--version, returns an Error whose message is the text to print
 // and sets *exit_now to 0; on a usage error *exit_now stays unset.
 vmm::Result<Options> parse_options(int argc, char** argv, std::optional<int>* exit_now);
+
+// "02:00:c6:12:00:02" -> 6 bytes. Errors name the text.
+vmm::Result<std::array<uint8_t, 6>> parse_mac(const std::string& text);
 
 // "16M", "16MiB", "1G", "4096", "2k" -> bytes. Errors name the text.
 vmm::Result<uint64_t> parse_size(const std::string& text);

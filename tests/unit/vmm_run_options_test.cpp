@@ -47,6 +47,19 @@ TEST_CASE("Options: repeatable --net and --disk take one value each, before or a
   CHECK(o->args == std::vector<std::string>{"x"});
 }
 
+TEST_CASE("Options: --mac per --net, checked") {
+  auto o = parse({"--net", "tap0", "--mac", "02:00:c6:12:00:02", "img.elf"});
+  REQUIRE(o);
+  CHECK(o->macs == std::vector<std::string>{"02:00:c6:12:00:02"});
+  CHECK(*parse_mac("02:00:c6:12:00:02") == std::array<uint8_t, 6>{0x02, 0x00, 0xc6, 0x12, 0x00, 0x02});
+  CHECK(parse_mac("02:00:c6:12:00").error().message() ==
+        "invalid MAC address '02:00:c6:12:00' (expected six hex bytes, 02:00:00:00:00:01)");
+  CHECK(parse_mac("01:00:5e:00:00:01").error().message() == "MAC address '01:00:5e:00:00:01' is a multicast address");
+  auto extra = parse({"--mac", "02:00:00:00:00:01", "img.elf"});
+  REQUIRE_FALSE(extra);
+  CHECK(extra.error().message() == "more --mac than --net options");
+}
+
 TEST_CASE("Options: no arguments means no separator") {
   auto o = parse({"--cmdline", "x=1", "img.elf"});
   REQUIRE(o);

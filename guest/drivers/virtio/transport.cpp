@@ -18,6 +18,10 @@ constexpr uint32_t kAck = 1, kDriver = 2, kDriverOk = 4, kFeaturesOk = 8;
 
 void* zalloc(size_t bytes) { return calloc(1, bytes); }  // 16-byte aligned: enough for every ring part
 
+// Queues a device type has (virtio 1.2 sections 5.1.2, 5.2.2), for device tables that do
+// not say (the PVH path finds devices on the command line).
+uint16_t default_queue_count(uint32_t virtio_id) { return virtio_id == 1 ? 2 : 1; }
+
 }  // namespace
 
 int find_device(uint32_t virtio_id) {
@@ -36,7 +40,8 @@ bool Transport::open(uint32_t index, uint64_t wanted, bool use_registers) {
   index_ = static_cast<int32_t>(index);
   mmio_ = d->mmio_base;
   if (!(d->flags & VMM_DEVICE_PRECONFIGURED) || use_registers) {
-    return init_registers(d->virtio_id, wanted, static_cast<uint16_t>(d->queue_count));
+    const auto queues = static_cast<uint16_t>(d->queue_count ? d->queue_count : default_queue_count(d->virtio_id));
+    return init_registers(d->virtio_id, wanted, queues);
   }
   if (d->queue_count > kMaxQueues) return fail("device has more queues than the driver handles");
   preconfigured_ = true;
@@ -126,7 +131,7 @@ void Transport::read_config(uint32_t offset, void* out, size_t length) const {
 }
 
 void Transport::notify(uint32_t mask) {
-  if (index_ >= 0 && rt::under_libvmm()) {
+  if (preconfigured_) {
     rt::hc_notify(static_cast<uint32_t>(index_), mask);  // one exit for every queue in mask
     return;
   }
