@@ -170,6 +170,9 @@ bool handle_lean_hypercall(Instance::Impl& inst, VcpuSlot& slot, const VcpuExit:
       if (!b) return reject(), true;
       const int64_t written = b->length == 0 ? kOk : console_write(inst, {0, b->data, b->length});
       inst.mark_boot_ready();  // even when the console bytes were refused
+      // A server's first clients are often already waiting (a SYN in the tap): hand their
+      // frames over now, so the guest finds them without another exit.
+      for (const auto& source : inst.devices.wait_sources()) source->process();
       set_result(written);
       return true;
     }
