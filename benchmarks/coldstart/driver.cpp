@@ -69,6 +69,7 @@ Sample measure_one(uint32_t i, Launcher& launcher, NetLab& lab, const Options& o
     else (void)poller.add(probe.fd(), probe.events(), kProbeTag);
   };
   bool probing = false;
+  bool redialed = false;
   if (launcher.tap_ready()) start_probe(), probing = true;  // the SYN waits in the tap
   const std::vector<int> fds = launcher.watch_fds();
   for (size_t k = 0; k < fds.size(); ++k) (void)poller.add(fds[k], EPOLLIN, kLauncherTag + k);
@@ -101,6 +102,10 @@ Sample measure_one(uint32_t i, Launcher& launcher, NetLab& lab, const Options& o
       break;
     }
     if (!probing && launcher.tap_ready()) start_probe(), probing = true;
+    if (probing && !redialed && launcher.redial_when_ready() && launcher.settled()) {
+      redialed = true;
+      track(poller, probe, probe.redial(), kProbeTag);
+    }
   }
   for (int fd : fds) poller.remove(fd);  // fds the launcher closed are gone already
 
@@ -113,6 +118,7 @@ Sample measure_one(uint32_t i, Launcher& launcher, NetLab& lab, const Options& o
   s.connected_ns = r.connected_ns;
   s.first_200_ns = r.first_byte_ns;
   s.rst_retries = r.rst_retries;
+  s.redials = r.redials;
   s.retransmits = r.retransmits;
   s.ok = probe.ok();
   if (!s.ok) s.error = launcher.failure().value_or(r.error);

@@ -93,6 +93,17 @@ HttpProbe::Change HttpProbe::retry() {
   return Change::Socket;
 }
 
+HttpProbe::Change HttpProbe::redial() {
+  if (state_ != State::Connecting) return Change::None;
+  ++result_.redials;
+  add_retransmits();
+  if (auto r = connect_once(); !r) {
+    finish(State::Failed, r.error().message());
+    return Change::Events;
+  }
+  return Change::Socket;
+}
+
 HttpProbe::Change HttpProbe::on_connected(int64_t now) {
   int err = 0;
   socklen_t len = sizeof err;

@@ -19,6 +19,7 @@ struct ProbeResult {
   int64_t first_byte_ns = 0;  // first response byte read
   int status_code = 0;        // from the status line
   uint32_t rst_retries = 0;   // connections refused (RST) and retried at once
+  uint32_t redials = 0;       // unanswered SYNs replaced by a new connect() (redial())
   uint32_t retransmits = 0;   // TCP_INFO tcpi_total_retrans, summed over every socket
   std::string error;          // empty: a complete response was read
 };
@@ -36,6 +37,9 @@ class HttpProbe {
   // Handles readiness reported at `now`. Socket: fd() is a new socket (an RST retry):
   // remove the old fd from epoll (already closed) and add the new one.
   Change on_ready(uint32_t events, int64_t now);
+  // Replaces a connection still waiting for its SYN to be answered by a new socket and
+  // connect(): Socket when it did (see on_ready), None when there was nothing to redial.
+  Change redial();
   // Gives up (deadline): records `why` and closes.
   void fail(const std::string& why);
 

@@ -52,6 +52,10 @@ class Launcher {
   virtual bool tap_ready() const = 0;
   // The VMM side has said all it will say before finish().
   virtual bool settled() const = 0;
+  // True when the SYN sent at the start call may be lost (QEMU reads and drops frames that
+  // reach its tap while it starts): the client dials again once the VMM says the guest is
+  // up (settled()) and the first SYN is still unanswered.
+  virtual bool redial_when_ready() const { return false; }
   // The instance failed to start: the reason.
   virtual std::optional<std::string> failure() const = 0;
   // Ends the in-flight part and returns the VMM's times. Process modes stop the process

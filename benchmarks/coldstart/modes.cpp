@@ -107,7 +107,7 @@ vmm::Result<ModeRun> run_libvmm(uint32_t count, const Options& o, StopSignals& s
   Cgroups cg = make_cgroups(name);
   const MemoryUsage h0 = cg.harness ? cg.harness->usage() : MemoryUsage{};
   auto lab = VMM_TRY(NetLab::create(name, count));
-  const NetSetupTimes net = VMM_TRY(lab->add_taps(count, TapOwnership::HeldByHarness, true));
+  const NetSetupTimes net = VMM_TRY(lab->add_taps(count, true));
   const MemoryUsage h1 = cg.harness ? cg.harness->usage() : MemoryUsage{};
 
   const uint32_t workers = o.workers ? o.workers : (count + o.per_worker - 1) / o.per_worker;
@@ -132,7 +132,7 @@ vmm::Result<ModeRun> run_libvmm(uint32_t count, const Options& o, StopSignals& s
   r.section("run");
   r.add_text("mode", "libvmm", "mode");
   r.add_text("vmm", launcher.describe(), "how");
-  report_network(r, net, lab->changes(), true, true);
+  report_network(r, net, lab->changes(), true);
   r.section("sharding");
   r.add("workers", workers, "", "worker processes", 0);
   r.add("per_worker", per_worker, "", "instances per worker (at most)", 0);
@@ -199,17 +199,15 @@ vmm::Result<ModeRun> run_libvmm(uint32_t count, const Options& o, StopSignals& s
   return run;
 }
 
-void report_network(Report& r, const NetSetupTimes& t, const std::vector<std::string>& sysctls, bool held,
+void report_network(Report& r, const NetSetupTimes& t, const std::vector<std::string>& sysctls,
                     bool permanent_neighbours) {
   r.section("network setup (before the timed part)");
   r.add("taps", t.taps, "", "taps created before the timed part", 0);
   r.add("tap_create_ms", t.taps_ms, "ms", "create taps (open /dev/net/tun + TUNSETIFF)", 1);
   r.add("ip_batch_ms", t.batch_ms, "ms", "one ip -batch: link up, /32 route, neighbour", 1);
   r.add("per_tap_us", (t.taps_ms + t.batch_ms) * 1000.0 / std::max<uint32_t>(1, t.taps), "us", "per tap", 1);
-  r.note(held ? "taps are held open by the harness and handed to each instance (SCM_RIGHTS): a platform "
-                "creates them ahead; the SYN issued at the start call waits in the tap"
-              : "taps opened by name by each VMM process; the SYN is sent when the tap "
-                "reports carrier (rtnetlink), since a tap without a reader drops it");
+  r.note("taps are held open by the harness and handed to each instance (worker: SCM_RIGHTS; process: its "
+         "fd 3): a platform creates them ahead; the SYN issued at the start call waits in the tap");
   r.note(permanent_neighbours ? "permanent neighbour entry per instance (no ARP)"
                               : "no permanent neighbour entry: this VMM picks a random MAC (no --mac), so the "
                                 "host ARPs and the guest answers when it reads its tap");
@@ -222,9 +220,9 @@ vmm::Result<ModeRun> run_process_mode(VmmMode mode, uint32_t count, const Option
   ModeRun run;
   run.mode = mode;
   auto lab = VMM_TRY(NetLab::create(name, count));
-  auto launcher = VMM_TRY(ProcessLauncher::create(o, mode));  // its link watch lives in the lab's namespace
+  auto launcher = VMM_TRY(ProcessLauncher::create(o, mode));
   const bool permanent = launcher->accepts_mac();
-  const NetSetupTimes net = VMM_TRY(lab->add_taps(count, TapOwnership::OpenedByVmm, permanent));
+  const NetSetupTimes net = VMM_TRY(lab->add_taps(count, permanent));
   fmt::print("{}: {} taps ready in {:.0f} ms; starting {} instances one after another (each stopped after its "
              "first 200)\n",
              to_string(mode), count, net.taps_ms + net.batch_ms, count);
@@ -240,7 +238,7 @@ vmm::Result<ModeRun> run_process_mode(VmmMode mode, uint32_t count, const Option
     run.report.note("vmm-run's phases come from its --json BootTimes (relative to its start call), anchored on the "
                     "observed console line");
   }
-  report_network(run.report, net, lab->changes(), false, permanent);
+  report_network(run.report, net, lab->changes(), permanent);
   summarize_samples(run.samples, run.report);
   return run;
 }

@@ -30,7 +30,7 @@ vmm::Result<ModeRun> run_process_mode(VmmMode mode, uint32_t count, const Option
                                       const std::string& name);
 
 // Reports the network setup: times, tap ownership, neighbour entries, sysctls changed.
-void report_network(Report& report, const NetSetupTimes& t, const std::vector<std::string>& sysctls, bool held,
+void report_network(Report& report, const NetSetupTimes& t, const std::vector<std::string>& sysctls,
                     bool permanent_neighbours);
 
 }  // namespace coldstart

@@ -100,7 +100,7 @@ vmm::Result<void> NetLab::raise_sysctl(const std::string& path, int64_t at_least
 
 std::vector<std::string> NetLab::changes() const { return changes_; }
 
-vmm::Result<NetSetupTimes> NetLab::add_taps(uint32_t count, TapOwnership ownership, bool permanent_neighbours) {
+vmm::Result<NetSetupTimes> NetLab::add_taps(uint32_t count, bool permanent_neighbours) {
   NetSetupTimes times;
   times.taps = count;
   const int64_t t0 = now_ns();
@@ -121,7 +121,7 @@ vmm::Result<NetSetupTimes> NetLab::add_taps(uint32_t count, TapOwnership ownersh
     const int index = static_cast<int>(::if_nametoindex(tap.c_str()));
     if (index == 0) return vmm::Error::from_errno(fmt::format("tap {}: if_nametoindex", tap));
     ifindex_.push_back(index);
-    tap_fds_.push_back(ownership == TapOwnership::HeldByHarness ? std::move(fd) : vmm::UniqueFd());
+    tap_fds_.push_back(std::move(fd));
   }
   const int64_t t1 = now_ns();
   std::string batch;

@@ -39,10 +39,8 @@ struct Addressing {
 // Taps are always persistent (TUNSETPERSIST): closing the last fd of a non-persistent tap
 // unregisters it, which costs ~20 ms of RCU waits per tap here, paid one by one at each
 // instance's teardown; the namespace's deletion removes persistent taps in one batch.
-enum class TapOwnership {
-  HeldByHarness,  // the harness keeps each tap's fd and hands it to libvmm
-  OpenedByVmm,    // the VMM process opens it by name (vmm-run, QEMU)
-};
+// The harness holds every tap's fd from its creation and hands it to the VMM (worker:
+// SCM_RIGHTS; process: inherited fd), so a SYN sent at the start call always has a reader.
 
 struct NetSetupTimes {
   uint32_t taps = 0;
@@ -67,7 +65,7 @@ class NetLab {
   // Creates the taps of instances [0, count), each with its /32 route and, with
   // `permanent_neighbours`, a permanent neighbour entry for the guest's MAC (else the host
   // ARPs). Errors name the tap that failed.
-  vmm::Result<NetSetupTimes> add_taps(uint32_t count, TapOwnership ownership, bool permanent_neighbours);
+  vmm::Result<NetSetupTimes> add_taps(uint32_t count, bool permanent_neighbours);
   // Tap i's fd (HeldByHarness), moved out: after this the harness no longer holds it.
   vmm::UniqueFd take_tap_fd(uint32_t index);
   int ifindex(uint32_t index) const { return ifindex_.at(index); }

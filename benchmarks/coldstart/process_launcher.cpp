@@ -1,10 +1,7 @@
 #include "process_launcher.h"
 
 #include <fcntl.h>
-#include <linux/netlink.h>
-#include <linux/rtnetlink.h>
 #include <signal.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -21,7 +18,6 @@ namespace coldstart {
 namespace {
 
 constexpr size_t kMaxCapture = 256 * 1024;
-constexpr unsigned kIffLowerUp = 0x10000;  // IFF_LOWER_UP (linux/if.h clashes with net/if.h)
 
 std::string tail(const std::string& s, size_t n) {
   std::string t = s.size() > n ? s.substr(s.size() - n) : s;
@@ -31,46 +27,8 @@ std::string tail(const std::string& s, size_t n) {
 
 }  // namespace
 
-vmm::Result<LinkWatch> LinkWatch::open() {
-  vmm::UniqueFd sock(::socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK, NETLINK_ROUTE));
-  if (!sock) return vmm::Error::from_errno("rtnetlink socket");
-  sockaddr_nl addr{};
-  addr.nl_family = AF_NETLINK;
-  addr.nl_groups = RTMGRP_LINK;
-  if (::bind(sock.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-    return vmm::Error::from_errno("binding the rtnetlink socket to RTMGRP_LINK");
-  }
-  const int size = 4 << 20;  // bursts of link events must not overflow the queue
-  ::setsockopt(sock.get(), SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof size);
-  return LinkWatch(std::move(sock));
-}
-
-void LinkWatch::drain() {
-  char buf[65536];
-  for (;;) {
-    const ssize_t n = ::recv(sock_.get(), buf, sizeof buf, 0);
-    if (n <= 0) return;
-    const size_t len = static_cast<size_t>(n);
-    // Records copied out (no casts of the byte buffer: alignment is the kernel's NLMSG_ALIGN).
-    for (size_t off = 0; off + NLMSG_HDRLEN <= len;) {
-      nlmsghdr h;
-      std::memcpy(&h, buf + off, sizeof h);
-      if (h.nlmsg_len < NLMSG_HDRLEN || off + h.nlmsg_len > len) break;
-      if ((h.nlmsg_type == RTM_NEWLINK || h.nlmsg_type == RTM_DELLINK) &&
-          h.nlmsg_len >= NLMSG_HDRLEN + sizeof(ifinfomsg)) {
-        ifinfomsg info;
-        std::memcpy(&info, buf + off + NLMSG_HDRLEN, sizeof info);
-        if (h.nlmsg_type == RTM_NEWLINK && (info.ifi_flags & kIffLowerUp) != 0) up_.insert(info.ifi_index);
-        else up_.erase(info.ifi_index);
-      }
-      off += NLMSG_ALIGN(h.nlmsg_len);
-    }
-  }
-}
-
 vmm::Result<std::unique_ptr<ProcessLauncher>> ProcessLauncher::create(const Options& options, VmmMode mode) {
-  auto link = VMM_TRY(LinkWatch::open());
-  std::unique_ptr<ProcessLauncher> launcher(new ProcessLauncher(options, mode, std::move(link)));
+  std::unique_ptr<ProcessLauncher> launcher(new ProcessLauncher(options, mode));
   std::string help;
   if (mode == VmmMode::VmmRun) {
     launcher->binary_ = options.vmm_run;
@@ -79,6 +37,9 @@ vmm::Result<std::unique_ptr<ProcessLauncher>> ProcessLauncher::create(const Opti
     }
     VMM_TRY_CTX(run_command({options.vmm_run, "--help"}, {}, &help), "vmm-run --help");
     launcher->accepts_mac_ = help.find("--mac") != std::string::npos;
+    if (help.find("--net-fd") == std::string::npos) {
+      return vmm::Error(fmt::format("{} has no --net-fd option (rebuild vmm-run)", options.vmm_run));
+    }
   } else {
     launcher->binary_ = options.qemu;
     VMM_TRY_CTX(run_command({options.qemu, "--version"}, {}, &help),
@@ -95,7 +56,7 @@ std::string ProcessLauncher::describe() const {
 std::vector<std::string> ProcessLauncher::argv_for(const InstanceSpec& spec) const {
   const std::string mac = Addressing::mac_text(spec.mac);
   if (mode_ == VmmMode::VmmRun) {
-    std::vector<std::string> argv = {binary_, "--json", "--mem", options_.mem_text, "--net", spec.tap};
+    std::vector<std::string> argv = {binary_, "--json", "--mem", options_.mem_text, "--net-fd", "3"};
     if (accepts_mac_) argv.insert(argv.end(), {"--mac", mac});
     argv.insert(argv.end(), {"--cmdline", spec.cmdline, options_.image});
     return argv;
@@ -107,7 +68,7 @@ std::vector<std::string> ProcessLauncher::argv_for(const InstanceSpec& spec) con
           "-smp", "1", "-nodefaults", "-no-user-config", "-display", "none", "-serial", "stdio", "-no-reboot",
           "-global", "virtio-mmio.force-legacy=false",
           "-kernel", options_.image, "-append", spec.cmdline,
-          "-netdev", fmt::format("tap,id=n0,ifname={},script=no,downscript=no,vhost=off", spec.tap),
+          "-netdev", "tap,id=n0,fd=3,vhost=off",
           "-device", fmt::format("virtio-net-device,netdev=n0,mac={}", mac)};
 }
 
@@ -116,17 +77,19 @@ vmm::Result<void> ProcessLauncher::begin(InstanceSpec spec) {
   err_.clear();
   boot_ready_ns_ = 0;
   failure_.reset();
-  ifindex_ = spec.ifindex;
+  if (!spec.tap_fd) return vmm::Error(fmt::format("instance {}: the harness holds no fd for tap {}", spec.index, spec.tap));
+  tap_fd_ = std::move(spec.tap_fd);
   SpawnOptions so;
   so.capture_stdout = true;
   so.capture_stderr = true;
+  so.pass_fds = {{3, tap_fd_.get()}};
   child_ = VMM_TRY_CTX(spawn_child(argv_for(spec), so), fmt::format("instance {}", spec.index));
   ::fcntl(child_.stderr_fd.get(), F_SETFL, O_NONBLOCK);
   return {};
 }
 
 std::vector<int> ProcessLauncher::watch_fds() const {
-  std::vector<int> fds = {link_.fd()};
+  std::vector<int> fds;
   if (child_.stdout_fd) fds.push_back(child_.stdout_fd.get());
   if (child_.stderr_fd) fds.push_back(child_.stderr_fd.get());
   return fds;
@@ -150,9 +113,7 @@ void ProcessLauncher::read_pipe(vmm::UniqueFd& fd, std::string& into, int64_t no
 }
 
 void ProcessLauncher::on_ready(int fd, int64_t now) {
-  if (fd == link_.fd()) {
-    link_.drain();
-  } else if (fd == child_.stdout_fd.get()) {
+  if (fd == child_.stdout_fd.get()) {
     read_pipe(child_.stdout_fd, out_, now);
   } else if (fd == child_.stderr_fd.get()) {
     read_pipe(child_.stderr_fd, err_, now);
@@ -171,6 +132,7 @@ VmmTimes ProcessLauncher::finish() {
     read_pipe(child_.stdout_fd, out_, 0);
   }
   child_.stderr_fd.reset();
+  tap_fd_.reset();
   VmmTimes t = mode_ == VmmMode::VmmRun ? parse_vmm_run_json() : VmmTimes{};
   t.boot_ready_ns = boot_ready_ns_;
   t.estimated = true;

@@ -1,9 +1,10 @@
 // A VMM process per instance: vmm-run (libvmm as a process) or QEMU's microvm machine,
 // booting the same image. Each run is start, measure, stop: the process is spawned at the
-// start call, opens the tap by name, and is stopped (SIGTERM) once the first 200 is in.
+// start call with the tap the harness holds open as its fd 3 (vmm-run --net-fd 3, QEMU
+// -netdev tap,fd=3), so the SYN sent at the start call waits in the tap as it does for
+// in-process instances; the process is stopped (SIGTERM) once the first 200 is in.
 //
-// What is observed: the tap's carrier (link_watch.h) gates the SYN; the guest's console
-// line containing the ready pattern marks boot-ready (read from the process's pipes, so it
+// What is observed: the guest's console line containing the ready pattern marks boot-ready (read from the process's pipes, so it
 // includes the pipe wake-up, tens of microseconds). vmm-run --json prints its BootTimes
 // relative to its start call when it exits; anchoring its boot_ready on the observed console
 // line places its other phases on the host clock (estimated = true). QEMU reports nothing,
@@ -12,7 +13,6 @@
 
 #include <memory>
 #include <string>
-#include <unordered_set>
 #include <vector>
 
 #include "launcher.h"
@@ -21,27 +21,6 @@
 #include "vmm/unique_fd.h"
 
 namespace coldstart {
-
-// Carrier state of interfaces, from rtnetlink link notifications (RTNLGRP_LINK). A tap has
-// carrier only while a process has it open, and the kernel drops what is sent to a tap
-// without carrier, so a SYN for a guest whose VMM opens the tap by name (vmm-run, QEMU)
-// is sent once its tap reports carrier: the notification comes after the kernel has
-// activated the tap's queue. Event-driven: the caller watches fd().
-class LinkWatch {
- public:
-  // Subscribes in the caller's current network namespace.
-  static vmm::Result<LinkWatch> open();
-  int fd() const { return sock_.get(); }
-  // Reads every pending notification.
-  void drain();
-  bool carrier(int ifindex) const { return up_.count(ifindex) != 0; }
-
- private:
-  explicit LinkWatch(vmm::UniqueFd sock) : sock_(std::move(sock)) {}
-  vmm::UniqueFd sock_;
-  std::unordered_set<int> up_;
-};
-
 
 class ProcessLauncher final : public Launcher {
  public:
@@ -52,7 +31,8 @@ class ProcessLauncher final : public Launcher {
   vmm::Result<void> begin(InstanceSpec spec) override;
   std::vector<int> watch_fds() const override;
   void on_ready(int fd, int64_t now) override;
-  bool tap_ready() const override { return link_.carrier(ifindex_); }
+  bool tap_ready() const override { return true; }  // the harness holds the tap open
+  bool redial_when_ready() const override { return mode_ == VmmMode::Qemu; }
   bool settled() const override { return boot_ready_ns_ != 0 || failure_.has_value(); }
   std::optional<std::string> failure() const override { return failure_; }
   VmmTimes finish() override;
@@ -62,19 +42,17 @@ class ProcessLauncher final : public Launcher {
   bool accepts_mac() const { return accepts_mac_; }
 
  private:
-  ProcessLauncher(const Options& options, VmmMode mode, LinkWatch link)
-      : options_(options), mode_(mode), link_(std::move(link)) {}
+  ProcessLauncher(const Options& options, VmmMode mode) : options_(options), mode_(mode) {}
   std::vector<std::string> argv_for(const InstanceSpec& spec) const;
   void read_pipe(vmm::UniqueFd& fd, std::string& into, int64_t now);
   VmmTimes parse_vmm_run_json() const;
 
   const Options& options_;
   VmmMode mode_;
-  LinkWatch link_;
   bool accepts_mac_ = false;
   std::string binary_;
   Child child_;
-  int ifindex_ = 0;
+  vmm::UniqueFd tap_fd_;  // held from before the start call until the process is stopped
   std::string out_, err_;  // what the process wrote (bounded)
   int64_t boot_ready_ns_ = 0;
   std::optional<std::string> failure_;

@@ -73,18 +73,18 @@ vmm::Result<void> write_csv(const std::string& path, const std::vector<Sample>& 
   if (!out) return vmm::Error::from_errno("writing " + path);
   out << "index,worker,slot,start_ns,vmm_start_ns,vm_created_ns,vm_ready_ns,first_entry_ns,boot_ready_ns,"
          "connected_ns,first_200_ns,cold_start_ms,vm_create_ms,vmm_ms,guest_ms,network_ms,vmm_times_estimated,"
-         "retransmits,flagged,rst_retries,guest_pages,exits,ok,error\n";
+         "retransmits,flagged,rst_retries,redials,guest_pages,exits,ok,error\n";
   for (const Sample& s : samples) {
     std::string error = s.error;
     std::replace(error.begin(), error.end(), '"', '\'');
     std::replace(error.begin(), error.end(), '\n', ' ');
-    out << fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},\"{}\"\n", s.index, s.worker,
+    out << fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},\"{}\"\n", s.index, s.worker,
                        s.slot, s.start_ns, s.vmm_start_ns, s.vm_created_ns, s.vm_ready_ns, s.first_entry_ns,
                        s.boot_ready_ns, s.connected_ns, s.first_200_ns, fmt_ms(s.cold_start_ms()),
                        fmt_ms(ns_ms(s.vmm_start_ns, s.vm_created_ns)), fmt_ms(ns_ms(s.start_ns, s.first_entry_ns)),
                        fmt_ms(ns_ms(s.first_entry_ns, s.boot_ready_ns)), fmt_ms(ns_ms(s.boot_ready_ns, s.first_200_ns)),
                        s.vmm_times_estimated ? 1 : 0, s.retransmits, s.flagged() ? 1 : 0, s.rst_retries,
-                       s.guest_pages, s.exits, s.ok ? 1 : 0, error);
+                       s.redials, s.guest_pages, s.exits, s.ok ? 1 : 0, error);
   }
   if (!out.flush()) return vmm::Error::from_errno("writing " + path);
   return {};
@@ -118,12 +118,13 @@ void Report::append(const std::string& key, const std::string& heading, const Re
 }
 
 void summarize_samples(const std::vector<Sample>& samples, Report& r) {
-  size_t ok = 0, flagged = 0, rst = 0;
+  size_t ok = 0, flagged = 0, rst = 0, redials = 0;
   int64_t first_start = 0, last_200 = 0;
   for (const Sample& s : samples) {
     ok += s.ok;
     flagged += s.ok && s.flagged();
     rst += s.rst_retries;
+    redials += s.redials;
     if (s.start_ns && (!first_start || s.start_ns < first_start)) first_start = s.start_ns;
     last_200 = std::max(last_200, s.first_200_ns);
   }
@@ -133,6 +134,7 @@ void summarize_samples(const std::vector<Sample>& samples, Report& r) {
   r.add("failed", static_cast<double>(samples.size() - ok), "", "failed (no 200 within the timeout)", 0);
   r.add("flagged_retransmit", static_cast<double>(flagged), "", "flagged: TCP retransmission seen (excluded)", 0);
   r.add("rst_retries", static_cast<double>(rst), "", "connections refused (RST) and retried", 0);
+  r.add("redials", static_cast<double>(redials), "", "first SYN unanswered at boot-ready, dialled again", 0);
   size_t listed = 0;
   for (const Sample& s : samples) {
     if (!s.ok && listed++ < 10) r.note(fmt::format("instance {} failed: {}", s.index, s.error));

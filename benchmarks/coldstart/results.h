@@ -29,6 +29,7 @@ struct Sample {
   int64_t first_200_ns = 0;    // first byte of the HTTP 200 at the host client
   bool vmm_times_estimated = false;
   uint32_t rst_retries = 0;
+  uint32_t redials = 0;  // first SYN lost (QEMU starting): dialled again at boot-ready
   uint32_t retransmits = 0;
   uint64_t guest_pages = 0;  // guest pages resident (touched) at the end of the run
   uint64_t exits = 0;        // KVM exits by the end of the run

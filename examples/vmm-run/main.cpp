@@ -66,10 +66,11 @@ int main(int argc, char** argv) {
                             : o.irqchip == "none" ? vmm::IrqchipMode::None
                                                   : vmm::IrqchipMode::Kernel;
   config.platform.pit = !o.no_pit;
-  for (size_t i = 0; i < o.nets.size(); ++i) {
+  for (size_t i = 0; i < o.nets.size() + o.net_fds.size(); ++i) {
     std::optional<std::array<uint8_t, 6>> mac;
     if (i < o.macs.size()) mac = *vmm_run::parse_mac(o.macs[i]);  // checked by parse_options
-    config.nets.push_back({o.nets[i], -1, mac});
+    if (i < o.nets.size()) config.nets.push_back({o.nets[i], -1, mac});
+    else config.nets.push_back({"", o.net_fds[i - o.nets.size()], mac});
   }
   for (const auto& disk : o.disks) {
     bool ro = disk.size() > 3 && disk.compare(disk.size() - 3, 3, ":ro") == 0;

@@ -74,7 +74,11 @@ vmm::Result<Options> parse_options(int argc, char** argv, std::optional<int>* ex
   // One value per occurrence, so `--net tap0 image.elf` leaves the image positional.
   app.add_option("--net", o.nets, "attach a virtio-net device on tap interface TAP (repeatable)")
       ->allow_extra_args(false);
-  app.add_option("--mac", o.macs, "MAC address of the i-th --net device (repeatable; default: random)")
+  app.add_option("--net-fd", o.net_fds, "attach a virtio-net device on the open tap FD inherited from the caller "
+                 "(repeatable; after the --net devices)")
+      ->allow_extra_args(false)
+      ->check(CLI::NonNegativeNumber);
+  app.add_option("--mac", o.macs, "MAC address of the i-th net device (repeatable; default: random)")
       ->allow_extra_args(false);
   app.add_option("--disk", o.disks, "attach a virtio-blk device on FILE, read-only with FILE:ro (repeatable)")
       ->allow_extra_args(false);
@@ -99,7 +103,7 @@ vmm::Result<Options> parse_options(int argc, char** argv, std::optional<int>* ex
     return vmm::Error(fmt::format("{}\nRun with --help for usage.", e.what()));
   }
   o.memory_bytes = VMM_TRY(parse_size(mem));
-  if (o.macs.size() > o.nets.size()) return vmm::Error("more --mac than --net options");
+  if (o.macs.size() > o.nets.size() + o.net_fds.size()) return vmm::Error("more --mac than --net/--net-fd options");
   for (const auto& mac : o.macs) VMM_TRY(parse_mac(mac));
   if (protocol == "auto") o.protocol = vmm::BootProtocol::Auto;
   else if (protocol == "lean") o.protocol = vmm::BootProtocol::Lean;

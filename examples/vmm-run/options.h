@@ -26,7 +26,8 @@ struct Options {
   std::string irqchip = "kernel";   // kernel, split, none
   bool no_pit = false;
   std::vector<std::string> nets;    // tap names
-  std::vector<std::string> macs;    // MAC of the i-th --net, "02:00:00:00:00:01" (optional)
+  std::vector<int> net_fds;         // open tap fds (after the named taps)
+  std::vector<std::string> macs;    // MAC of the i-th net device (--net then --net-fd), optional
   std::vector<std::string> disks;   // FILE or FILE:ro
 };
 

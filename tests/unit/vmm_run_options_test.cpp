@@ -57,7 +57,10 @@ TEST_CASE("Options: --mac per --net, checked") {
   CHECK(parse_mac("01:00:5e:00:00:01").error().message() == "MAC address '01:00:5e:00:00:01' is a multicast address");
   auto extra = parse({"--mac", "02:00:00:00:00:01", "img.elf"});
   REQUIRE_FALSE(extra);
-  CHECK(extra.error().message() == "more --mac than --net options");
+  CHECK(extra.error().message() == "more --mac than --net/--net-fd options");
+  auto fd = parse({"--net-fd", "3", "--mac", "02:00:00:00:00:07", "img.elf"});
+  REQUIRE(fd);
+  CHECK(fd->net_fds == std::vector<int>{3});
 }
 
 TEST_CASE("Options: no arguments means no separator") {
