@@ -1,6 +1,7 @@
 // The lean ABI boot protocol (docs/guest-abi.md).
 #include "boot/lean/lean_protocol.h"
 
+#include <algorithm>
 #include <cstring>
 #include <vector>
 
@@ -116,7 +117,12 @@ Result<void> LeanBootDriver::check_layout(const ImageInternals& image, const Mac
 Result<std::shared_ptr<const BootTemplate>> LeanBootDriver::build_template(const ImageInternals& image,
                                                                            const MachineLayout& layout) const {
   VMM_TRY(check_layout(image, layout));
-  TemplateBuilder builder = VMM_TRY(TemplateBuilder::create("vmm-lean-template", image_end_page(image.elf)));
+  // The template ends with the image's last file-backed page: BSS beyond it is plain
+  // anonymous RAM, so the guest's first writes there are cheap zero-fill faults rather than
+  // copies of shared template pages (each of which also notifies every VM in the process).
+  uint64_t file_end = kPageTablesEnd;
+  for (const ElfSegment& s : image.elf.loads) file_end = std::max(file_end, s.paddr + s.file_size);
+  TemplateBuilder builder = VMM_TRY(TemplateBuilder::create("vmm-lean-template", align_up(file_end, kPageSize)));
   const GuestMemory& mem = builder.memory();
   VMM_TRY(write_cpu_tables(mem, layout.vcpu_count));
   // Page tables map all of RAM but live in the template, which only spans the image: give
