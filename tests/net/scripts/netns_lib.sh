@@ -7,7 +7,10 @@
 #
 # The server is tap_httpd (the stack in a host process) by default, or the httpd
 # unikernel itself with NET_TARGET=guest: GUEST_VMM_RUN, GUEST_IMAGE and TAP_BRIDGE then
-# name vmm-run, the image (httpd-test.elf) and the impairing bridge for --impair.
+# name vmm-run, the image (httpd-test.elf) and the impairing bridge for --impair;
+# GUEST_VMM_ARGS adds vmm-run options (e.g. `--protocol pvh`: the image's PVH entry,
+# devices found through virtio_mmio.device= on its command line, interrupts by irqfd)
+# and GUEST_EXPECT_PROTOCOL the protocol vmm-run must report having booted.
 set -euo pipefail
 
 TAP_HTTPD=${1:?usage: $0 <tap_httpd> <test content dir>}
@@ -135,7 +138,9 @@ start_guest() {
     BRIDGE_PID=$!
     net=$GTAP
   fi
-  start_server "$GUEST_VMM_RUN" --mem 4M --net "$net" \
+  local vmm_args=()
+  read -r -a vmm_args <<<"${GUEST_VMM_ARGS:-}"
+  start_server "$GUEST_VMM_RUN" --mem 4M --net "$net" "${vmm_args[@]}" \
     --cmdline "netdev.ip=$GUEST_IP/$PREFIX:$HOST_IP ${params[*]} --" "$GUEST_IMAGE"
 }
 
@@ -148,6 +153,11 @@ stop_httpd() {
   HTTPD_PID=
   if [[ $NET_TARGET == guest ]]; then
     [[ $status == 130 ]] || fail "vmm-run exited with status $status instead of 130"
+    # vmm-run names the protocol it booted; GUEST_EXPECT_PROTOCOL makes sure it is the one asked for.
+    if [[ -n ${GUEST_EXPECT_PROTOCOL:-} ]]; then
+      grep -q "($GUEST_EXPECT_PROTOCOL protocol)" "$LOG" ||
+        fail "vmm-run did not boot the image with the $GUEST_EXPECT_PROTOCOL protocol"
+    fi
     if [[ -n $BRIDGE_PID ]]; then
       kill -TERM "$BRIDGE_PID"
       wait "$BRIDGE_PID" || true
