@@ -68,6 +68,8 @@ vmm::Result<Totals> query_all(WorkerPool& pool, std::vector<Sample>& samples) {
       s.boot_ready_ns = info.times.boot_ready;
       s.guest_pages = info.guest_pages;
       s.exits = info.exits;
+      s.exits_at_ready = info.exits_at_ready;
+      s.pages_at_ready = info.pages_at_ready;
       t.exits[info.index] = info.exits;
       t.guest_pages += info.guest_pages;
       t.running += info.running;
@@ -112,7 +114,7 @@ vmm::Result<ModeRun> run_libvmm(uint32_t count, const Options& o, StopSignals& s
 
   const uint32_t workers = o.workers ? o.workers : (count + o.per_worker - 1) / o.per_worker;
   const int64_t spawn_start = now_ns();
-  auto pool = VMM_TRY(WorkerPool::spawn(workers, ConfigMsg{o.image, o.memory_bytes, o.irqchip}, cg.vmm.get()));
+  auto pool = VMM_TRY(WorkerPool::spawn(workers, ConfigMsg{o.image, o.memory_bytes, o.irqchip, o.pages_at_ready ? 1u : 0u}, cg.vmm.get()));
   const double spawn_ms = static_cast<double>(now_ns() - spawn_start) / 1e6;
   const MemoryUsage at_ready = cg.vmm ? cg.vmm->usage() : MemoryUsage{};
   int64_t rss_ready_kib = 0, vmas_ready = 0;

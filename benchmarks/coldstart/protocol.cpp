@@ -171,7 +171,7 @@ bool StartedMsg::decode(Decoder d) {
 void InfoMsg::encode(Encoder& e) const {
   e.u32(index).u32(running).str(exit_message);
   encode_times(e, times);
-  e.u64(exits).u64(waits).u64(guest_pages).u64(rx_packets).u64(tx_packets);
+  e.u64(exits).u64(waits).u64(guest_pages).u64(rx_packets).u64(tx_packets).u64(exits_at_ready).u64(pages_at_ready);
 }
 
 bool InfoMsg::decode(Decoder d) {
@@ -180,6 +180,7 @@ bool InfoMsg::decode(Decoder d) {
   exit_message = d.str();
   times = decode_times(d);
   exits = d.u64(), waits = d.u64(), guest_pages = d.u64(), rx_packets = d.u64(), tx_packets = d.u64();
+  exits_at_ready = d.u64(), pages_at_ready = d.u64();
   return d.ok();
 }
 

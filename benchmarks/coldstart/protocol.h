@@ -80,8 +80,12 @@ struct ConfigMsg {
   std::string image;
   uint64_t memory_bytes = 0;
   std::string irqchip;  // for standard guests
-  void encode(Encoder& e) const { e.str(image).u64(memory_bytes).str(irqchip); }
-  bool decode(Decoder d) { image = d.str(), memory_bytes = d.u64(), irqchip = d.str(); return d.ok(); }
+  uint32_t pages_at_ready = 0;  // 1: count resident guest pages at boot-ready (costs a mincore)
+  void encode(Encoder& e) const { e.str(image).u64(memory_bytes).str(irqchip).u32(pages_at_ready); }
+  bool decode(Decoder d) {
+    image = d.str(), memory_bytes = d.u64(), irqchip = d.str(), pages_at_ready = d.u32();
+    return d.ok();
+  }
 };
 
 struct ReadyMsg {
@@ -120,6 +124,8 @@ struct InfoMsg {
   uint64_t waits = 0;
   uint64_t guest_pages = 0;  // resident_guest_pages()
   uint64_t rx_packets = 0, tx_packets = 0;
+  uint64_t exits_at_ready = 0;  // InstanceStats::exits_at_boot_ready
+  uint64_t pages_at_ready = 0;  // resident guest pages at boot-ready (ConfigMsg::pages_at_ready), else 0
   void encode(Encoder& e) const;
   bool decode(Decoder d);
 };

@@ -73,18 +73,18 @@ vmm::Result<void> write_csv(const std::string& path, const std::vector<Sample>& 
   if (!out) return vmm::Error::from_errno("writing " + path);
   out << "index,worker,slot,start_ns,vmm_start_ns,vm_created_ns,vm_ready_ns,first_entry_ns,boot_ready_ns,"
          "connected_ns,first_200_ns,cold_start_ms,vm_create_ms,vmm_ms,guest_ms,network_ms,vmm_times_estimated,"
-         "retransmits,flagged,rst_retries,redials,guest_pages,exits,ok,error\n";
+         "retransmits,flagged,rst_retries,redials,guest_pages,exits,pages_at_ready,exits_at_ready,ok,error\n";
   for (const Sample& s : samples) {
     std::string error = s.error;
     std::replace(error.begin(), error.end(), '"', '\'');
     std::replace(error.begin(), error.end(), '\n', ' ');
-    out << fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},\"{}\"\n", s.index, s.worker,
+    out << fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},\"{}\"\n", s.index, s.worker,
                        s.slot, s.start_ns, s.vmm_start_ns, s.vm_created_ns, s.vm_ready_ns, s.first_entry_ns,
                        s.boot_ready_ns, s.connected_ns, s.first_200_ns, fmt_ms(s.cold_start_ms()),
                        fmt_ms(ns_ms(s.vmm_start_ns, s.vm_created_ns)), fmt_ms(ns_ms(s.start_ns, s.first_entry_ns)),
                        fmt_ms(ns_ms(s.first_entry_ns, s.boot_ready_ns)), fmt_ms(ns_ms(s.boot_ready_ns, s.first_200_ns)),
                        s.vmm_times_estimated ? 1 : 0, s.retransmits, s.flagged() ? 1 : 0, s.rst_retries,
-                       s.redials, s.guest_pages, s.exits, s.ok ? 1 : 0, error);
+                       s.redials, s.guest_pages, s.exits, s.pages_at_ready, s.exits_at_ready, s.ok ? 1 : 0, error);
   }
   if (!out.flush()) return vmm::Error::from_errno("writing " + path);
   return {};
@@ -160,6 +160,35 @@ void summarize_samples(const std::vector<Sample>& samples, Report& r) {
 
   r.section("phases (median ms)");
   for (const Phase& p : phases()) r.add(p.key, phase_median(samples, p), "ms", p.label);
+
+  // Exits and guest pages on each side of boot-ready (libvmm mode; pages with --pages-at-ready).
+  // "After" runs to the query at the end of the run: the first 200 and its connection's
+  // close, since idle instances make no exits (checked below).
+  auto split_median = [&](uint64_t Sample::*at_ready, uint64_t Sample::*at_end, bool after) {
+    std::vector<double> v;
+    for (const Sample& s : samples) {
+      if (!s.counted() || s.*at_ready == 0 || s.*at_end < s.*at_ready) continue;
+      v.push_back(static_cast<double>(after ? s.*at_end - s.*at_ready : s.*at_ready));
+    }
+    return percentile(v, 50);
+  };
+  const bool have_exits = std::any_of(samples.begin(), samples.end(), [](const Sample& s) { return s.exits_at_ready; });
+  const bool have_pages = std::any_of(samples.begin(), samples.end(), [](const Sample& s) { return s.pages_at_ready; });
+  if (have_exits || have_pages) {
+    r.section("exits and guest pages by phase (median per instance)");
+    if (have_exits) {
+      r.add("exits_to_ready", split_median(&Sample::exits_at_ready, &Sample::exits, false), "",
+            "exits: start call -> boot-ready", 1);
+      r.add("exits_after_ready", split_median(&Sample::exits_at_ready, &Sample::exits, true), "",
+            "exits: boot-ready -> first 200 and close", 1);
+    }
+    if (have_pages) {
+      r.add("pages_to_ready", split_median(&Sample::pages_at_ready, &Sample::guest_pages, false), "",
+            "guest pages touched: start call -> boot-ready", 1);
+      r.add("pages_after_ready", split_median(&Sample::pages_at_ready, &Sample::guest_pages, true), "",
+            "guest pages touched: boot-ready -> first 200 and close", 1);
+    }
+  }
 
   // KVM_CREATE_VM against the instances already in the same process (sharding choice).
   std::map<int, std::vector<Sample>> by_bucket;

@@ -33,6 +33,8 @@ struct Sample {
   uint32_t retransmits = 0;
   uint64_t guest_pages = 0;  // guest pages resident (touched) at the end of the run
   uint64_t exits = 0;        // KVM exits by the end of the run
+  uint64_t exits_at_ready = 0;  // KVM exits by boot-ready (libvmm mode), 0: unknown
+  uint64_t pages_at_ready = 0;  // guest pages resident at boot-ready (--pages-at-ready), 0: unknown
   bool ok = false;
   std::string error;
 

@@ -4,6 +4,7 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <memory>
 #include <vector>
 
@@ -44,9 +45,16 @@ class Worker {
   }
 
  private:
+  // Resident guest pages counted on the vCPU thread at boot-ready (--pages-at-ready).
+  struct ReadyPages {
+    std::atomic<const vmm::Instance*> instance{nullptr};
+    std::atomic<uint64_t> pages{0};
+  };
+
   struct Hosted {
     uint32_t index;
     std::unique_ptr<vmm::Instance> instance;
+    std::shared_ptr<ReadyPages> ready_pages;  // null unless --pages-at-ready
   };
 
   void configure(const Message& msg) {
@@ -64,7 +72,8 @@ class Worker {
     (void)channel_.send(MsgType::Ready, e);
   }
 
-  vmm::Result<std::unique_ptr<vmm::Instance>> create(const StartMsg& start, int tap_fd) {
+  vmm::Result<std::unique_ptr<vmm::Instance>> create(const StartMsg& start, int tap_fd,
+                                                      const std::shared_ptr<ReadyPages>& ready_pages) {
     if (!kvm_) return vmm::Error("worker not configured");
     vmm::InstanceConfig config;
     config.kvm = kvm_;
@@ -78,6 +87,14 @@ class Worker {
                               : config_.irqchip == "none" ? vmm::IrqchipMode::None
                                                           : vmm::IrqchipMode::Split;
     config.platform.pit = config.platform.irqchip == vmm::IrqchipMode::Kernel;
+    if (ready_pages) {
+      config.on_boot_ready = [ready_pages] {
+        const vmm::Instance* inst = ready_pages->instance.load();
+        if (auto pages = inst ? inst->resident_guest_pages() : vmm::Result<uint64_t>(0); pages) {
+          ready_pages->pages.store(*pages);
+        }
+      };
+    }
     return vmm::Instance::create(std::move(config));
   }
 
@@ -90,14 +107,16 @@ class Worker {
       reply.error = "Start without a tap fd";
     } else {
       reply.index = start.index;
-      auto inst = create(start, msg.fd.get());
+      auto ready_pages = config_.pages_at_ready ? std::make_shared<ReadyPages>() : nullptr;
+      auto inst = create(start, msg.fd.get(), ready_pages);
+      if (inst && ready_pages) ready_pages->instance.store(inst->get());
       if (!inst) {
         reply.error = inst.error().message();
       } else if (auto started = (*inst)->start(); !started) {
         reply.error = started.error().message();
       } else {
         reply.times = (*inst)->times();
-        instances_.push_back({start.index, std::move(*inst)});
+        instances_.push_back({start.index, std::move(*inst), std::move(ready_pages)});
       }
     }
     msg.fd.reset();  // libvmm holds its own duplicate of the tap
@@ -115,6 +134,8 @@ class Worker {
       info.times = inst.times();
       const vmm::InstanceStats s = inst.stats();
       info.exits = s.exits;
+      info.exits_at_ready = s.exits_at_boot_ready;
+      info.pages_at_ready = h.ready_pages ? h.ready_pages->pages.load() : 0;
       info.waits = s.waits;
       info.guest_pages = inst.resident_guest_pages().has_value() ? *inst.resident_guest_pages() : 0;
       for (const auto& d : inst.device_stats()) {

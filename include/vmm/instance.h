@@ -78,6 +78,7 @@ struct InstanceStats {
   uint64_t console_dropped = 0;      // beyond console_limit
   uint64_t waits = 0;                // wait hypercalls
   uint64_t wait_blocked_ns = 0;      // time spent blocked in wait
+  uint64_t exits_at_boot_ready = 0;  // `exits` when the guest said boot-ready (that exit included)
 };
 
 struct InstanceConfig {

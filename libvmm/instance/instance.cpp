@@ -220,7 +220,7 @@ InstanceStats Instance::stats() const {
   const AtomicStats& s = impl_->stats;
   return {s.exits.load(),       s.exits_io.load(),      s.exits_mmio.load(),    s.exits_interrupted.load(),
           s.exits_other.load(), s.hypercalls.load(),    s.hypercalls_rejected.load(), s.console_bytes.load(),
-          s.console_dropped.load(), s.waits.load(),     s.wait_blocked_ns.load()};
+          s.console_dropped.load(), s.waits.load(),     s.wait_blocked_ns.load(), s.exits_at_boot_ready.load()};
 }
 
 std::vector<DeviceStats> Instance::device_stats() const { return impl_->collect_device_stats(); }

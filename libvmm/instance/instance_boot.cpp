@@ -96,9 +96,9 @@ std::string Instance::Impl::effective_cmdline() const {
 
 void Instance::Impl::mark_boot_ready() {
   int64_t expected = 0;
-  if (times.boot_ready.compare_exchange_strong(expected, monotonic_ns()) && config.on_boot_ready) {
-    config.on_boot_ready();
-  }
+  if (!times.boot_ready.compare_exchange_strong(expected, monotonic_ns())) return;
+  stats.exits_at_boot_ready.store(stats.exits.load(std::memory_order_relaxed), std::memory_order_relaxed);
+  if (config.on_boot_ready) config.on_boot_ready();
 }
 
 void Instance::Impl::console_output(std::string_view bytes) {

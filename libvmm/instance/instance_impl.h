@@ -41,6 +41,7 @@ struct AtomicStats {
   std::atomic<uint64_t> hypercalls{0}, hypercalls_rejected{0};
   std::atomic<uint64_t> console_bytes{0}, console_dropped{0};
   std::atomic<uint64_t> waits{0}, wait_blocked_ns{0};
+  std::atomic<uint64_t> exits_at_boot_ready{0};
 };
 
 struct AtomicTimes {

@@ -22,6 +22,9 @@ TEST_CASE("hello with no arguments exits 0 after one console batch") {
   // boot-ready, one batched console write, exit: three hypercalls, none rejected.
   CHECK(r.stats.hypercalls == 3);
   CHECK(r.stats.hypercalls_rejected == 0);
+  // boot-ready is its first exit: the count is taken there, not at the end.
+  CHECK(r.stats.exits_at_boot_ready == 1);
+  CHECK(r.stats.exits == 3);
 }
 
 TEST_CASE("The guest sees the entry state the lean ABI promises") {
