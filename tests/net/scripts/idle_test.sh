@@ -36,6 +36,12 @@ iterations=$(($(field iterations "$after") - $(field iterations "$before")))
 frames=$(($(field frames "$after") - $(field frames "$before")))
 echo "idle 5 s: $iterations loop iterations, $frames frames (before: $before; after: $after)"
 [[ $iterations == 0 ]] || fail "the idle stack woke up $iterations times"
+if [[ $NET_TARGET == guest ]]; then
+  # A guest that polls instead of blocking never switches voluntarily but burns its core:
+  # at most 2 clock ticks of CPU time (user + system) in the 5 s.
+  ticks=$(($(field cpu_ticks "$after") - $(field cpu_ticks "$before")))
+  ((ticks <= 2)) || fail "the idle guest used $ticks clock ticks of CPU in 5 s"
+fi
 check_alive
 stop_httpd
 echo "PASS"

@@ -9,7 +9,7 @@
 # unikernel itself with NET_TARGET=guest: GUEST_VMM_RUN, GUEST_IMAGE and TAP_BRIDGE then
 # name vmm-run, the image (httpd-test.elf) and the impairing bridge for --impair;
 # GUEST_VMM_ARGS adds vmm-run options (e.g. `--protocol pvh`: the image's PVH entry,
-# devices found through virtio_mmio.device= on its command line, interrupts by irqfd)
+# devices found through virtio_mmio.device= on its command line, notified by ioeventfd)
 # and GUEST_EXPECT_PROTOCOL the protocol vmm-run must report having booted.
 set -euo pipefail
 
