@@ -114,7 +114,8 @@ vmm::Result<ModeRun> run_libvmm(uint32_t count, const Options& o, StopSignals& s
 
   const uint32_t workers = o.workers ? o.workers : (count + o.per_worker - 1) / o.per_worker;
   const int64_t spawn_start = now_ns();
-  auto pool = VMM_TRY(WorkerPool::spawn(workers, ConfigMsg{o.image, o.memory_bytes, o.irqchip, o.pages_at_ready ? 1u : 0u}, cg.vmm.get()));
+  const ConfigMsg config{o.image, o.memory_bytes, o.irqchip, o.pages_at_ready ? 1u : 0u};
+  auto pool = VMM_TRY(WorkerPool::spawn(workers, config, cg.vmm.get()));
   const double spawn_ms = static_cast<double>(now_ns() - spawn_start) / 1e6;
   const MemoryUsage at_ready = cg.vmm ? cg.vmm->usage() : MemoryUsage{};
   int64_t rss_ready_kib = 0, vmas_ready = 0;
