@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "arch/x86_64/page_tables.h"
+#include "instance/guest_ram.h"
 #include "loader/elf.h"
 #include "loader/image_internals.h"
 #include "vmm/guest_memory.h"
@@ -45,6 +46,22 @@ void BM_BuildPageTables(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_BuildPageTables);
+
+// One instance's guest RAM: the anonymous reservation, httpd's boot template mapped
+// copy-on-write over its start, MADV_DONTFORK, and the unmap at the end. What an arena of
+// pre-made guest memory could save per instance (docs/coldstart.md, "Other choices").
+void BM_GuestRamMapUnmap(benchmark::State& state) {
+  auto image = vmm::Image::open(std::string(VMM_GUEST_DIR) + "/httpd.elf");
+  if (!image) return state.SkipWithError(image.error().message().c_str());
+  auto tmpl = (*image)->internals().template_for({4 << 20, 1});
+  if (!tmpl) return state.SkipWithError(tmpl.error().message().c_str());
+  for (auto _ : state) {
+    auto ram = vmm::GuestRam::create(4 << 20, **tmpl);
+    if (!ram) return state.SkipWithError(ram.error().message().c_str());
+    benchmark::DoNotOptimize(ram->host());
+  }
+}
+BENCHMARK(BM_GuestRamMapUnmap);
 
 }  // namespace
 
