@@ -121,7 +121,7 @@ vmm::Result<Options> parse_options(int argc, char** argv, std::optional<int>* ex
   app.add_option("--path", o.http_path, "HTTP path to GET")->capture_default_str();
   app.add_flag("--no-plot", o.no_plot, "skip the gnuplot SVG/PNG");
   app.add_flag("--pages-at-ready", o.pages_at_ready,
-               "libvmm mode: also count guest pages touched by boot-ready (adds a mincore on the vCPU thread)");
+               "libvmm mode: also count guest pages touched by boot-ready (adds a /proc/self/pagemap read on the vCPU thread)");
   app.add_option("--worker", o.worker_fd, "internal: run as a worker on this socket fd")->group("");
   try {
     app.parse(argc, argv);

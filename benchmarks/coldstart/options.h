@@ -44,7 +44,7 @@ struct Options {
   uint16_t port = 80;
   std::string http_path = "/";
   bool no_plot = false;
-  bool pages_at_ready = false;  // libvmm mode: count guest pages at boot-ready (a mincore on the vCPU thread)
+  bool pages_at_ready = false;  // libvmm mode: count guest pages at boot-ready (a /proc/self/pagemap read on the vCPU thread)
   int worker_fd = -1;           // internal: --worker FD runs a worker process
 };
 

@@ -80,7 +80,7 @@ struct ConfigMsg {
   std::string image;
   uint64_t memory_bytes = 0;
   std::string irqchip;  // for standard guests
-  uint32_t pages_at_ready = 0;  // 1: count resident guest pages at boot-ready (costs a mincore)
+  uint32_t pages_at_ready = 0;  // 1: count resident guest pages at boot-ready (costs a /proc/self/pagemap read)
   void encode(Encoder& e) const { e.str(image).u64(memory_bytes).str(irqchip).u32(pages_at_ready); }
   bool decode(Decoder d) {
     image = d.str(), memory_bytes = d.u64(), irqchip = d.str(), pages_at_ready = d.u32();
