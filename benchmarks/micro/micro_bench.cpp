@@ -48,7 +48,7 @@ void BM_BuildPageTables(benchmark::State& state) {
 BENCHMARK(BM_BuildPageTables);
 
 // One instance's guest RAM: the anonymous reservation, httpd's boot template mapped
-// copy-on-write over its start, MADV_DONTFORK, and the unmap at the end. What an arena of
+// copy-on-write over its start, MADV_DONTFORK and MADV_NOHUGEPAGE, and the unmap at the end. What an arena of
 // pre-made guest memory could save per instance (docs/coldstart.md, "Other choices").
 void BM_GuestRamMapUnmap(benchmark::State& state) {
   auto image = vmm::Image::open(std::string(VMM_GUEST_DIR) + "/httpd.elf");
@@ -56,7 +56,7 @@ void BM_GuestRamMapUnmap(benchmark::State& state) {
   auto tmpl = (*image)->internals().template_for({4 << 20, 1});
   if (!tmpl) return state.SkipWithError(tmpl.error().message().c_str());
   for (auto _ : state) {
-    auto ram = vmm::GuestRam::create(4 << 20, **tmpl);
+    auto ram = vmm::GuestRam::create(4 << 20, **tmpl, false);
     if (!ram) return state.SkipWithError(ram.error().message().c_str());
     benchmark::DoNotOptimize(ram->host());
   }

@@ -57,6 +57,7 @@ int main(int argc, char** argv) {
   config.image = *image;
   config.memory_bytes = o.memory_bytes;
   config.vcpus = o.cpus;
+  config.huge_pages = o.huge_pages;
   config.cmdline = vmm_run::build_cmdline(o);
   config.console = [console_fd](std::string_view s) { write_all(console_fd, s); };
   config.console_limit = UINT64_MAX;

@@ -71,6 +71,7 @@ vmm::Result<Options> parse_options(int argc, char** argv, std::optional<int>* ex
       ->capture_default_str()
       ->check(CLI::IsMember({"kernel", "split", "none"}));
   app.add_flag("--no-pit", o.no_pit, "no i8254 PIT for standard guests");
+  app.add_flag("--huge-pages", o.huge_pages, "guest RAM in transparent huge pages (default: 4 KiB pages)");
   // One value per occurrence, so `--net tap0 image.elf` leaves the image positional.
   app.add_option("--net", o.nets, "attach a virtio-net device on tap interface TAP (repeatable)")
       ->allow_extra_args(false);

@@ -25,6 +25,7 @@ struct Options {
   std::string initrd;
   std::string irqchip = "kernel";   // kernel, split, none
   bool no_pit = false;
+  bool huge_pages = false;          // guest RAM in transparent huge pages
   std::vector<std::string> nets;    // tap names
   std::vector<int> net_fds;         // open tap fds (after the named taps)
   std::vector<std::string> macs;    // MAC of the i-th net device (--net then --net-fd), optional

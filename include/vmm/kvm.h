@@ -17,6 +17,30 @@
 
 namespace vmm {
 
+// Which KVM implementation serves /dev/kvm. It decides details the guest's CPU state must
+// match (docs/guest-abi.md, "Port access") and names the machine in benchmark reports.
+enum class KvmFlavour {
+  Vmx,      // kvm_intel: Intel VT-x
+  Svm,      // kvm_amd: AMD-V
+  Pvm,      // kvm_pvm: paravirtualised KVM without hardware virtualisation
+  Unknown,  // none of the above found; treated like Vmx (the strictest)
+};
+
+// Where this KVM runs: its flavour and the hypervisor (if any) under the host itself.
+struct KvmHost {
+  KvmFlavour flavour = KvmFlavour::Unknown;
+  // The host CPU's hypervisor signature (CPUID 0x40000000), e.g. "KVMKVMKVM" or
+  // "TCGTCGTCGTCG"; empty on bare metal.
+  std::string hypervisor;
+  bool emulated() const { return hypervisor == "TCGTCGTCGTCG"; }  // inside QEMU-TCG
+  // One line for reports, e.g. "SVM (kvm_amd) inside QEMU-TCG: emulated, not libvmm's
+  // speed", "PVM (kvm_pvm) nested in KVM", "VMX (kvm_intel) on bare metal".
+  std::string describe() const;
+};
+
+// Name of a flavour: "VMX", "SVM", "PVM", "unknown".
+const char* flavour_name(KvmFlavour flavour);
+
 struct KvmCapabilities {
   int max_memslots = 0;
   int max_vcpus = 0;
@@ -43,6 +67,8 @@ class Kvm {
 
   int fd() const { return fd_.get(); }
   const KvmCapabilities& caps() const { return caps_; }
+  // Detected once at open (sysfs module names, the host CPU's hypervisor leaf).
+  const KvmHost& host() const { return host_; }
   // KVM_CHECK_EXTENSION on /dev/kvm.
   int check_extension(unsigned long cap) const;
   // Fails with "KVM capability <name> is not available" when `present` is false.
@@ -60,6 +86,7 @@ class Kvm {
   Kvm() = default;
   UniqueFd fd_;
   KvmCapabilities caps_;
+  KvmHost host_;
   std::vector<kvm_cpuid_entry2> supported_cpuid_;
   mutable uint32_t tsc_khz_ = 0;  // written once, same value by every writer
 };

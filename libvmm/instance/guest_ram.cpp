@@ -1,5 +1,6 @@
 #include "instance/guest_ram.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -12,7 +13,7 @@
 
 namespace vmm {
 
-Result<GuestRam> GuestRam::create(uint64_t size, const BootTemplate& tmpl) {
+Result<GuestRam> GuestRam::create(uint64_t size, const BootTemplate& tmpl, bool huge_pages) {
   if (tmpl.size > size) {
     return Error(fmt::format("boot template ({} bytes) is larger than guest RAM ({} bytes)", tmpl.size, size));
   }
@@ -24,6 +25,15 @@ Result<GuestRam> GuestRam::create(uint64_t size, const BootTemplate& tmpl) {
     if (p == MAP_FAILED) return Error::from_errno("mapping the boot template into guest RAM");
   }
   if (::madvise(map.get(), size, MADV_DONTFORK) < 0) return Error::from_errno("madvise(MADV_DONTFORK) on guest RAM");
+  if (huge_pages) {
+    if (::madvise(map.get(), size, MADV_HUGEPAGE) < 0) {
+      return Error::from_errno("guest RAM in huge pages: madvise(MADV_HUGEPAGE) (has this kernel transparent huge "
+                               "pages?)");
+    }
+  } else if (::madvise(map.get(), size, MADV_NOHUGEPAGE) < 0 && errno != EINVAL) {
+    // EINVAL: a kernel without THP, where small pages are all there is.
+    return Error::from_errno("madvise(MADV_NOHUGEPAGE) on guest RAM");
+  }
   return GuestRam(std::move(map));
 }
 

@@ -2,7 +2,8 @@
 // size, with the boot template's memfd mapped MAP_PRIVATE over its start: template pages
 // are shared with every other instance until this guest (or the VMM) writes one.
 // Mappings (VMAs) per instance: two (template, anonymous rest). MADV_DONTFORK keeps the
-// RAM out of children of an embedder that forks.
+// RAM out of children of an embedder that forks; MADV_(NO)HUGEPAGE fixes the page size
+// whatever the host's THP default.
 #pragma once
 
 #include <cstdint>
@@ -16,7 +17,8 @@ namespace vmm {
 class GuestRam {
  public:
   GuestRam() = default;
-  static Result<GuestRam> create(uint64_t size, const BootTemplate& tmpl);
+  // huge_pages: MADV_HUGEPAGE, else MADV_NOHUGEPAGE (InstanceConfig::huge_pages).
+  static Result<GuestRam> create(uint64_t size, const BootTemplate& tmpl, bool huge_pages);
 
   std::byte* host() const { return map_.bytes(); }
   uint64_t size() const { return map_.size(); }

@@ -29,7 +29,7 @@ Result<void> Instance::Impl::build_vm() {
   vm_.emplace(VMM_TRY(Vm::create(config.kvm)));
   times.vm_created.store(monotonic_ns());
 
-  ram = VMM_TRY(GuestRam::create(layout.ram_size, *tmpl));
+  ram = VMM_TRY(GuestRam::create(layout.ram_size, *tmpl, config.huge_pages));
   memory = ram.memory();
   VMM_TRY(vm_->set_memory_region(0, 0, ram.size(), ram.host()));
   times.memory_ready.store(monotonic_ns());

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "kvm/ioctl.h"
+#include "kvm/kvm_host.h"
 #include "kvm/uapi.h"
 
 namespace vmm {
@@ -83,6 +84,7 @@ Result<std::shared_ptr<const Kvm>> Kvm::open(const char* path) {
     return Error::from_errno(fmt::format("{}: KVM_GET_SUPPORTED_CPUID", path));
   }
   kvm->supported_cpuid_.assign(cpuid.entries, cpuid.entries + std::min<uint32_t>(cpuid.header.nent, kMaxCpuidEntries));
+  kvm->host_ = detect_kvm_host(kvm->supported_cpuid_);
   return std::shared_ptr<const Kvm>(std::move(kvm));
 }
 

@@ -105,7 +105,13 @@ std::string RegisterDump::format() const {
   if (!valid) return "(registers unavailable)";
   const kvm_regs& r = regs;
   const kvm_sregs& s = sregs;
-  return fmt::format(
+  // KVM on SVM reinitialises the vCPU at a shutdown intercept (the VMCB is undefined
+  // after one; Linux arch/x86/kvm/svm/svm.c, shutdown_interception): what it then reports
+  // is the reset state.
+  const bool reset_state = r.rip == 0xfff0 && s.cs.selector == 0xf000 && (s.cr0 & 1) == 0;
+  const char* note = reset_state ? "(the faulting registers are lost: this KVM reset the vCPU; below is its reset state)\n"
+                                 : "";
+  return note + fmt::format(
       "RIP={:#018x} RSP={:#018x} RFLAGS={:#x}\n"
       "RAX={:#018x} RBX={:#018x} RCX={:#018x} RDX={:#018x}\n"
       "RSI={:#018x} RDI={:#018x} RBP={:#018x}\n"

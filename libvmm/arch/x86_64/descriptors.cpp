@@ -48,12 +48,12 @@ SystemDescriptor tss_descriptor(uint64_t base, uint32_t limit) {
   return {low, base >> 32};
 }
 
-kvm_segment tss_kvm_segment(uint64_t base, uint32_t limit, uint16_t selector) {
+kvm_segment tss_kvm_segment(uint64_t base, uint32_t limit, uint16_t selector, bool busy) {
   kvm_segment s{};
   s.base = base;
   s.limit = limit;
   s.selector = selector;
-  s.type = 0xB;
+  s.type = busy ? 0xB : 0x9;
   s.present = 1;
   return s;
 }

@@ -22,7 +22,9 @@ struct SystemDescriptor {
   uint64_t high;
 };
 SystemDescriptor tss_descriptor(uint64_t base, uint32_t limit);
-kvm_segment tss_kvm_segment(uint64_t base, uint32_t limit, uint16_t selector);
+// TR as KVM_SET_SREGS loads it: type 0xB (busy) by default, 0x9 (available) with `busy`
+// false. Which one a KVM needs: lean::tr_must_be_busy().
+kvm_segment tss_kvm_segment(uint64_t base, uint32_t limit, uint16_t selector, bool busy = true);
 
 // A 16-byte 64-bit interrupt gate (type 0xE) to `handler` in code segment `cs`.
 SystemDescriptor interrupt_gate(uint64_t handler, uint16_t cs, unsigned dpl);

@@ -177,6 +177,14 @@ Result<EntryArgs> LeanBootDriver::write_boot_params(const GuestMemory& mem, cons
   return EntryArgs{l.base - 8, l.base};
 }
 
+bool tr_must_be_busy(const Kvm& kvm) {
+  // VMX: VM entry requires a busy 64-bit TSS in TR (Intel SDM vol. 3C, "Checks on Guest
+  // Segment Registers"). SVM hardware checks neither type, but QEMU-TCG's SVM opens the TSS
+  // I/O bitmap to CPL3 only for an available TSS (type 9, what its `ltr` leaves cached).
+  // PVM accepts both. docs/guest-abi.md, "Port access".
+  return kvm.host().flavour != KvmFlavour::Svm;
+}
+
 Result<void> setup_lean_vcpu(Vcpu& vcpu, const Kvm& kvm, const BootTemplate& tmpl, uint32_t vcpu_count,
                              uint64_t rip, uint64_t rsp, uint64_t rdi) {
   const uint32_t index = vcpu.id();
@@ -190,7 +198,8 @@ Result<void> setup_lean_vcpu(Vcpu& vcpu, const Kvm& kvm, const BootTemplate& tmp
   s.apic_base = kApicBaseDefault | kApicBaseEnable | (index == 0 ? kApicBaseBsp : 0);
   s.cs = flat_kvm_segment(SegmentKind::Code64, 3, kUserCs);
   s.ds = s.es = s.fs = s.gs = s.ss = flat_kvm_segment(SegmentKind::Data, 3, kUserDs);
-  s.tr = tss_kvm_segment(kTss + index * kTssStride, tss_limit(), static_cast<uint16_t>(kFirstTss + 16 * index));
+  s.tr = tss_kvm_segment(kTss + index * kTssStride, tss_limit(), static_cast<uint16_t>(kFirstTss + 16 * index),
+                         tr_must_be_busy(kvm));
   s.ldt = {};
   s.ldt.unusable = 1;
   s.gdt.base = kGdt;

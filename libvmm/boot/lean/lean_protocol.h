@@ -41,6 +41,9 @@ std::vector<vmm_mem_region> memory_map(const ElfFile& elf, uint64_t ram_size, si
                                        uint64_t boot_data);
 inline constexpr size_t kMemmapEntries = 7;  // what memory_map() returns at most
 
+// Whether TR must be loaded busy on this KVM (docs/guest-abi.md, "Port access").
+bool tr_must_be_busy(const Kvm& kvm);
+
 // 64-bit CPL3 entry state for vCPU `vcpu.id()`: at rip with rsp and rdi, the template's
 // page tables, GDT/TSS/IDT, SSE (and XSAVE where offered) enabled.
 Result<void> setup_lean_vcpu(Vcpu& vcpu, const Kvm& kvm, const BootTemplate& tmpl, uint32_t vcpu_count,
