@@ -10,6 +10,8 @@
 #      arguments containing blanks; its exit status is its argument count.
 #   4. --timeout: a command that outlives it makes the tool exit 124.
 #   5. A guest without SVM (no /dev/kvm) makes the tool exit 125.
+#   6. --tool ip: iproute2's ip replaces busybox's, also for /bin/sh (system(3)).
+#   7. --collect: a directory written in the guest arrives byte-exact.
 # Prints one line per check and a final "N passed, N failed" line; exits
 # non-zero if any check failed. Needs gcc, g++ and libfmt-dev (installed with
 # apt-get when missing and running as root).
@@ -88,6 +90,26 @@ if [ $rc = 125 ] && grep -q '/dev/kvm did not appear' "$WORK/out5"; then
 	pass "guest without SVM gives 125 with a clear message"
 else
 	fail "check 5: rc=$rc (want 125), output:"; show "$WORK/out5"
+fi
+
+# --- 6. --tool replaces busybox's applet, for the command and for /bin/sh ---------------
+"$TOOL" --tool ip -- sh -c 'ip -V; /bin/sh -c "ip -V"; readlink /bin/sh' >"$WORK/out6" 2>&1
+rc=$?
+if [ $rc = 0 ] && [ "$(grep -c '^ip utility, iproute2' "$WORK/out6")" = 2 ] && grep -qx dash "$WORK/out6"; then
+	pass "--tool ip runs iproute2's ip, also through /bin/sh (dash)"
+else
+	fail "check 6: rc=$rc, output:"; show "$WORK/out6"
+fi
+
+# --- 7. --collect brings a directory back byte-exact ------------------------------------
+head -c 300000 /dev/urandom >"$WORK/blob"
+"$TOOL" --file "$WORK/blob:/in/blob" --collect "/out:$WORK/back" -- \
+	sh -c 'mkdir -p /out/sub && cp /in/blob /out/sub/blob && echo hello >/out/note' >"$WORK/out7" 2>&1
+rc=$?
+if [ $rc = 0 ] && cmp -s "$WORK/blob" "$WORK/back/sub/blob" && [ "$(cat "$WORK/back/note" 2>/dev/null)" = hello ]; then
+	pass "--collect: 300 KB and a note back byte-exact"
+else
+	fail "check 7: rc=$rc, output:"; show "$WORK/out7"
 fi
 
 echo "selftest: $passed passed, $failed failed"
