@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds libvmm and its unit, KVM and virtio tests with clang and ASan + UBSan in
-# build-asan/ and runs them: any leak, overflow or undefined behaviour fails.
+# build-asan/ and runs them: any leak, overflow or undefined behaviour fails. The KVM
+# tests run through tests/support/kvm_tier.sh: on /dev/kvm, or in the TCG tier without it.
 # Usage: tools/sanitize.sh
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -13,9 +14,15 @@ targets=(vmm_unit_tests vmm_kvm_tests)
 cmake --build "$build" -j "$(nproc)" --target "${targets[@]}" vmm-run
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 status=0
+vmm_run=$(find "$build/examples" -type f -name vmm-run -perm -u+x | head -1)
 for t in "${targets[@]}"; do
   bin=$(find "$build/tests" -type f -name "$t" -perm -u+x | head -1)
   echo "== $t (ASan + UBSan)"
-  "$bin" || { rc=$?; [ $rc -eq 77 ] && echo "skipped" || status=1; }
+  run=("$bin")
+  if [[ $t == *_kvm_tests ]]; then
+    run=(bash "$root/tests/support/kvm_tier.sh" "sanitizers:$t" --file "$bin" --file "$build/guests"
+         --file "$vmm_run" --tool ip --pass ASAN_OPTIONS --pass UBSAN_OPTIONS -- "$bin")
+  fi
+  "${run[@]}" || { rc=$?; [ $rc -eq 77 ] && echo "skipped" || status=1; }
 done
 exit $status

@@ -12,6 +12,7 @@
 #include <set>
 
 #include "guest_runner.h"
+#include "tier.h"
 
 using namespace vmm;
 using namespace vmm::test;
@@ -27,8 +28,8 @@ using namespace vmm::test;
 #endif
 
 
-TEST_CASE("100 hello instances run concurrently in one process") {
-  constexpr int kCount = 100;
+TEST_CASE("100 hello instances (20 in the TCG tier) run concurrently in one process") {
+  const int kCount = tier_count(100, 20);
   std::vector<GuestRun> runs;
   for (int i = 0; i < kCount; ++i) runs.push_back(make_guest("hello.elf", "-- exit=" + std::to_string(i % 100)));
   for (auto& r : runs) REQUIRE(r.instance->start());
@@ -40,15 +41,15 @@ TEST_CASE("100 hello instances run concurrently in one process") {
   }
 }
 
-TEST_CASE("1000 create/boot/destroy cycles leave fds, threads, mappings and memory flat") {
+TEST_CASE("1000 create/boot/destroy cycles (100 in the TCG tier) leave fds, threads, mappings and memory flat") {
   auto cycle = [] {
     GuestRun g = make_guest("hello.elf");
     REQUIRE(g.instance->start());
     REQUIRE(g.instance->wait().reason == ExitReason::GuestExit);
   };
-  for (int i = 0; i < 50; ++i) cycle();  // warm caches (image template, allocator)
+  for (int i = 0; i < tier_count(50, 10); ++i) cycle();  // warm caches (image template, allocator)
   ProcessCounts before = process_counts();
-  for (int i = 0; i < 1000; ++i) cycle();
+  for (int i = 0; i < tier_count(1000, 100); ++i) cycle();
   ProcessCounts after = process_counts();
   CHECK(after.fds == before.fds);
   CHECK(after.threads == before.threads);

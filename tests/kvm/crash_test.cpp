@@ -4,6 +4,7 @@
 #include <regex>
 
 #include "guest_runner.h"
+#include "kvm_skip.h"
 
 using namespace vmm;
 using namespace vmm::test;
@@ -14,7 +15,15 @@ TEST_CASE("A triple fault is a crash with registers, and other instances keep ru
   auto crash = run_guest("triple_fault.elf");
   CHECK(crash.exit.reason == ExitReason::Crash);
   CHECK(crash.exit.message == "triple fault (KVM_EXIT_SHUTDOWN)");
-  CHECK(crash.exit.details.find("RIP=0x0000000000100007") != std::string::npos);
+  // VMX and PVM keep the faulting registers; KVM on SVM resets the vCPU at the shutdown
+  // intercept, and the report must say so rather than pass the reset state off as the fault.
+  if (kvm_or_skip()->host().flavour == KvmFlavour::Svm) {
+    CHECK(crash.exit.details.find("the faulting registers are lost") != std::string::npos);
+    CHECK(crash.exit.details.find("RIP=0x000000000000fff0") != std::string::npos);
+  } else {
+    CHECK(crash.exit.details.find("RIP=0x0000000000100007") != std::string::npos);
+    CHECK(crash.exit.details.find("lost") == std::string::npos);
+  }
   // The neighbour is still alive and answers a stop request.
   CHECK(survivor.instance->state() == Instance::State::Running);
   CHECK_FALSE(survivor.instance->wait_for(std::chrono::milliseconds(50)).has_value());

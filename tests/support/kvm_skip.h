@@ -1,6 +1,7 @@
 // Tests that need /dev/kvm (and root for networking) skip cleanly where it is missing:
 // the whole executable exits with 77, which ctest reports as "skipped", after printing
-// why. On the project's machines these resources exist and the tests run.
+// why. Under ctest they run through kvm_tier.sh, which gives them a /dev/kvm on every
+// machine (natively or inside QEMU-TCG), so this only happens when run by hand.
 #pragma once
 
 #include <memory>

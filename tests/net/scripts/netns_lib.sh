@@ -32,6 +32,10 @@ WORK=$(mktemp -d /tmp/vmmnet.XXXXXX)
 LOG=$WORK/tap_httpd.log
 HTTPD_PID=
 
+# tier_count NATIVE TCG: a load for this KVM tier (VMM_TEST_TIER=tcg inside QEMU-TCG,
+# where the guest runs hundreds of times slower; never zero).
+tier_count() { [[ ${VMM_TEST_TIER:-native} == tcg ]] && echo "$2" || echo "$1"; }
+
 skip() {
   echo "SKIP: $*"
   exit 77

@@ -1,8 +1,10 @@
 #!/bin/sh
 # Runs inside the QEMU-TCG machine of tools/tcg-kvm (a standard SVM KVM): boots the
 # standard test guests and a real Linux with vmm-run, prints one line per case,
-#   CASE <name> PASS|FAIL <detail>
-# and, for a failure, the tail of that case's output. Usage (paths inside the machine):
+#   CASE <name> PASS|FAIL <seconds> s <detail>
+# and, for a failure, the tail of that case's output. Each case has its own bound (vmm-run's
+# --timeout, and `timeout` 30 s beyond it around vmm-run itself), so a slow case fails
+# alone and the others still run. Usage (paths inside the machine):
 #   guest_cases.sh VMM_RUN GUEST_DIR VMLINUX INITRAMFS PATTERN_FILE PATTERN_SIZE
 set -u
 R=$1 G=$2 VMLINUX=$3 INITRAMFS=$4 PATTERN=$5 PATTERN_SIZE=$6
@@ -17,8 +19,11 @@ case_run() {
 	while [ "$1" != "--" ]; do expects="$expects
 $1"; shift; done
 	shift
-	"$R" "$@" >"$OUT" 2>&1
+	bound=$(echo "$*" | sed -n 's/.*--timeout \([0-9]*\).*/\1/p')
+	started=$(date +%s)
+	timeout -s KILL $((${bound:-60} + 30)) "$R" "$@" >"$OUT" 2>&1
 	rc=$?
+	took="$(($(date +%s) - started)) s"
 	missing=""
 	old_ifs=$IFS
 	IFS='
@@ -28,9 +33,9 @@ $1"; shift; done
 	done
 	IFS=$old_ifs
 	if [ "$rc" = 0 ] && [ -z "$missing" ]; then
-		echo "CASE $name PASS"
+		echo "CASE $name PASS $took"
 	else
-		echo "CASE $name FAIL rc=$rc missing:$missing"
+		echo "CASE $name FAIL $took rc=$rc missing:$missing"
 		tail -n 25 "$OUT" | sed 's/^/    | /'
 	fi
 }
