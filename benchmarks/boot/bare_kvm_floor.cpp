@@ -38,7 +38,7 @@ void write_guest(uint8_t* mem) {
 
 }  // namespace
 
-FloorSample run_bare_floor(int kvm_fd, int run_mmap_size) {
+FloorSample run_bare_floor(int kvm_fd, int run_mmap_size, bool tr_busy) {
   FloorSample s;
   constexpr size_t kMem = 2 << 20;
   const int64_t t0 = monotonic_ns();
@@ -58,7 +58,7 @@ FloorSample run_bare_floor(int kvm_fd, int run_mmap_size) {
   kvm_segment data{0, 0xffffffff, 0x23, 3, 1, 3, 1, 1, 0, 1, 0, 0, 0};
   sregs.cs = code;
   sregs.ds = sregs.es = sregs.fs = sregs.gs = sregs.ss = data;
-  sregs.tr = {0x600, 0x68 + 0x11, 0x28, 11, 1, 0, 0, 0, 0, 0, 0, 0, 0};
+  sregs.tr = {0x600, 0x68 + 0x11, 0x28, static_cast<uint8_t>(tr_busy ? 11 : 9), 1, 0, 0, 0, 0, 0, 0, 0, 0};
   sregs.gdt.base = 0x500;
   sregs.gdt.limit = 7 * 8 - 1;
   sregs.cr3 = 0x1000;

@@ -14,7 +14,8 @@ struct FloorSample {
   bool ok = false;
 };
 
-// kvm_fd: an open /dev/kvm. run_mmap_size: KVM_GET_VCPU_MMAP_SIZE.
-FloorSample run_bare_floor(int kvm_fd, int run_mmap_size);
+// kvm_fd: an open /dev/kvm. run_mmap_size: KVM_GET_VCPU_MMAP_SIZE. tr_busy: the TR type
+// this KVM needs for CPL3 port I/O through the TSS bitmap (vmm::lean::tr_must_be_busy).
+FloorSample run_bare_floor(int kvm_fd, int run_mmap_size, bool tr_busy);
 
 }  // namespace vmm::bench

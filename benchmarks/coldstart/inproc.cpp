@@ -53,6 +53,7 @@ vmm::Result<std::unique_ptr<WorkerPool>> WorkerPool::spawn(uint32_t count, const
     ReadyMsg ready;
     if (!ready.decode(Decoder(msg.payload))) return vmm::Error(fmt::format("worker {}: malformed Ready", w));
     if (!ready.error.empty()) return vmm::Error(fmt::format("worker {}: {}", w, ready.error));
+    if (pool->syscalls_unavailable_.empty()) pool->syscalls_unavailable_ = ready.syscalls_unavailable;
     pool->workers_[w].at_ready = read_proc_counters(pool->pid(w));
   }
   return pool;

@@ -36,6 +36,8 @@ class WorkerPool {
   pid_t pid(size_t w) const { return workers_[w].child.pid(); }
   int socket(size_t w) const { return workers_[w].channel.fd(); }
   ProcCounters ready_counters(size_t w) const { return workers_[w].at_ready; }
+  // Why the workers do not count each start's system calls; empty when they do.
+  const std::string& syscalls_unavailable() const { return syscalls_unavailable_; }
 
   // Asks worker w to start an instance on `tap_fd` (passed, not consumed).
   vmm::Result<void> send_start(size_t w, const StartMsg& start, int tap_fd);
@@ -54,6 +56,7 @@ class WorkerPool {
   };
   WorkerPool() = default;
   std::vector<Worker> workers_;
+  std::string syscalls_unavailable_;
 };
 
 // libvmm in-process: instances run inside worker processes (worker.h), up to K each. With

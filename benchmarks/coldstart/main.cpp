@@ -1,7 +1,8 @@
 // vmm-coldstart: starts N unikernel instances one after another, each with its own tap and
 // address, keeping every earlier one running, and measures each cold start (start call to
 // the first byte of an HTTP 200 at a host client) and the host memory per instance; writes
-// a CSV of every instance, a summary, and the plot. See docs/coldstart.md.
+// a CSV of every instance, a summary, and the plot. See docs/coldstart.md. Every summary and
+// the plot name the KVM it ran on and, inside QEMU-TCG, mark every time as emulated.
 //
 //   vmm-coldstart [--count N] [--image ELF] [--mem 4M] [--cmdline-template T]
 //                 [--vmm libvmm|vmm-run|qemu] [--compare] [--keep] [--out DIR] [-K K] ...
@@ -17,6 +18,8 @@
 
 #include <fmt/format.h>
 
+#include "../support/kvm_report.h"
+#include "kvm_info.h"
 #include "leakcheck.h"
 #include "modes.h"
 #include "netlab.h"
@@ -67,7 +70,7 @@ std::string first_match(const std::string& file, const std::string& key) {
   return "?";
 }
 
-void describe_machine(Report& r, int argc, char** argv) {
+void describe_machine(Report& r, int argc, char** argv, const KvmInfo& k) {
   r.section("machine and command");
   std::string command;
   for (int i = 0; i < argc; ++i) command += (i ? " " : "") + std::string(argv[i]);
@@ -87,15 +90,20 @@ void describe_machine(Report& r, int argc, char** argv) {
     if (::access(fmt::format("/sys/module/{}", m).c_str(), F_OK) == 0) kvm = m;
   }
   r.add_text("kvm", kvm, "KVM module");
+  r.add_text("kvm_host", k.describe(), "KVM");
+  if (k.emulated()) r.note(vmm::bench::kEmulatedTimes);
+  r.json()["kvm"] = kvm_json(k);  // top level: {"flavour", "hypervisor", "emulated", "describe"}
 }
 
 // CSV, summary and plot of one mode's run, named after the mode; returns the plot's paths.
-std::string write_outputs(const ModeRun& run, const Options& o, Report& all) {
+std::string write_outputs(const ModeRun& run, const Options& o, const KvmInfo& k, Report& all) {
   const std::string stem = to_string(run.mode);
   const std::string base = o.out_dir + "/" + stem;
   if (auto w = write_csv(base + ".csv", run.samples); !w) fmt::print(stderr, "warning: {}\n", w.error().message());
-  std::ofstream(base + "-summary.json") << run.report.json().dump(1) << "\n";
-  std::ofstream(base + "-summary.txt") << run.report.text();
+  nlohmann::json mode_json = run.report.json();
+  mode_json["kvm"] = kvm_json(k);
+  std::ofstream(base + "-summary.json") << mode_json.dump(1) << "\n";
+  std::ofstream(base + "-summary.txt") << kvm_header(k) << run.report.text();
   all.append(stem, fmt::format("{} ({} instances)", stem, run.samples.size()), run.report);
   if (o.no_plot || run.samples.empty()) return {};
   const std::string image = o.image.substr(o.image.rfind('/') + 1);
@@ -104,11 +112,12 @@ std::string write_outputs(const ModeRun& run, const Options& o, Report& all) {
           ? fmt::format("{} instances of {} started one after another (libvmm), all kept running", run.samples.size(), image)
           : fmt::format("{} instances of {} started one after another ({}), each stopped after its 200",
                         run.samples.size(), image, stem);
-  auto plot = plot_cold_starts(run.samples, o.out_dir, stem, title);
+  auto plot = plot_cold_starts(run.samples, o.out_dir, stem, title + kvm_title_lines(k), !o.plot_script_only);
   if (!plot) {
     fmt::print(stderr, "warning: {}\n", plot.error().message());
     return {};
   }
+  if (o.plot_script_only) return fmt::format("{}/{}.gp (gnuplot it for {} and {})", o.out_dir, stem, plot->svg, plot->png);
   return plot->svg + " and " + plot->png;
 }
 
@@ -121,7 +130,7 @@ int main(int argc, char** argv) {
     if (exit_code && *exit_code == 0) return fmt::print("{}\n", parsed.error().message()), 0;
     return fail(parsed.error().message());
   }
-  const Options& o = *parsed;
+  Options& o = *parsed;
   if (o.worker_fd >= 0) return worker_main(o.worker_fd);
 
   const uint64_t fd_limit = raise_fd_limit();
@@ -130,8 +139,17 @@ int main(int argc, char** argv) {
   if (!signals) return fail(signals.error().message());
   if (::mkdir(o.out_dir.c_str(), 0755) != 0 && errno != EEXIST) return fail("cannot create --out " + o.out_dir);
 
+  const KvmInfo kvm = detect_kvm();
+  fmt::print("{}", kvm_header(kvm));
+  if (kvm.emulated() && !(o.syscalls && o.pages_at_ready)) {
+    // Inside QEMU-TCG the times say nothing about libvmm; the counts are what a change
+    // can be judged by there, so they are taken whatever they cost.
+    o.syscalls = o.pages_at_ready = true;
+    fmt::print("counting system calls and guest pages per start (--syscalls --pages-at-ready): on when emulated\n");
+  }
+  std::fflush(stdout);
   Report summary;
-  describe_machine(summary, argc, argv);
+  describe_machine(summary, argc, argv, kvm);
   std::vector<HostSnapshot> snapshots = {take_snapshot()};
   std::vector<ModeRun> runs;
   bool interrupted = false;
@@ -153,7 +171,7 @@ int main(int argc, char** argv) {
   }
 
   std::vector<std::pair<std::string, std::string>> plots;
-  for (const ModeRun& run : runs) plots.emplace_back(to_string(run.mode), write_outputs(run, o, summary));
+  for (const ModeRun& run : runs) plots.emplace_back(to_string(run.mode), write_outputs(run, o, kvm, summary));
   if (runs.size() > 1) {
     std::vector<ModeSamples> list;
     for (const ModeRun& run : runs) list.push_back({to_string(run.mode), &run.samples});

@@ -70,6 +70,8 @@ vmm::Result<Totals> query_all(WorkerPool& pool, std::vector<Sample>& samples) {
       s.exits = info.exits;
       s.exits_at_ready = info.exits_at_ready;
       s.pages_at_ready = info.pages_at_ready;
+      s.syscalls_in_start = info.syscalls_in_start;
+      s.syscalls_to_ready = info.syscalls_to_ready;
       t.exits[info.index] = info.exits;
       t.guest_pages += info.guest_pages;
       t.running += info.running;
@@ -114,7 +116,7 @@ vmm::Result<ModeRun> run_libvmm(uint32_t count, const Options& o, StopSignals& s
 
   const uint32_t workers = o.workers ? o.workers : (count + o.per_worker - 1) / o.per_worker;
   const int64_t spawn_start = now_ns();
-  const ConfigMsg config{o.image, o.memory_bytes, o.irqchip, o.pages_at_ready ? 1u : 0u};
+  const ConfigMsg config{o.image, o.memory_bytes, o.irqchip, o.pages_at_ready ? 1u : 0u, o.syscalls ? 1u : 0u};
   auto pool = VMM_TRY(WorkerPool::spawn(workers, config, cg.vmm.get()));
   const double spawn_ms = static_cast<double>(now_ns() - spawn_start) / 1e6;
   const MemoryUsage at_ready = cg.vmm ? cg.vmm->usage() : MemoryUsage{};
@@ -152,7 +154,11 @@ vmm::Result<ModeRun> run_libvmm(uint32_t count, const Options& o, StopSignals& s
     r.add("threads_per_instance", static_cast<double>(end.sum.threads - static_cast<int64_t>(workers)) / count, "",
           "threads per instance (vCPU + KVM's per-VM thread)", 2);
     r.add("fds_per_instance", static_cast<double>(end.sum.fds) / count, "", "fds per instance (workers' fds / N)", 2);
-    summarize_samples(run.samples, r);
+    const std::string& why = launcher.pool().syscalls_unavailable();
+    summarize_samples(run.samples, r,
+                      !o.syscalls     ? "not counted (pass --syscalls)"
+                      : why.empty()   ? "no instance was counted to boot-ready"
+                                      : "unavailable: " + why);
 
     uint32_t woke = 0;
     uint64_t idle_exits = 0;

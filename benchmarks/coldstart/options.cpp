@@ -120,8 +120,13 @@ vmm::Result<Options> parse_options(int argc, char** argv, std::optional<int>* ex
   app.add_option("--port", o.port, "guest HTTP port")->capture_default_str();
   app.add_option("--path", o.http_path, "HTTP path to GET")->capture_default_str();
   app.add_flag("--no-plot", o.no_plot, "skip the gnuplot SVG/PNG");
+  app.add_flag("--plot-script-only", o.plot_script_only,
+               "write the plot's gnuplot script and data (OUT/<mode>.gp) but do not run gnuplot");
   app.add_flag("--pages-at-ready", o.pages_at_ready,
                "libvmm mode: also count guest pages touched by boot-ready (adds a /proc/self/pagemap read on the vCPU thread)");
+  app.add_flag("--syscalls", o.syscalls,
+               "libvmm mode: count each start's host system calls (slows each start by tens of microseconds on our "
+               "PVM host; on by default inside QEMU-TCG, where times are not the point, with --pages-at-ready)");
   app.add_option("--worker", o.worker_fd, "internal: run as a worker on this socket fd")->group("");
   try {
     app.parse(argc, argv);

@@ -44,7 +44,9 @@ struct Options {
   uint16_t port = 80;
   std::string http_path = "/";
   bool no_plot = false;
+  bool plot_script_only = false;  // write OUT/<mode>.gp and its data, do not run gnuplot
   bool pages_at_ready = false;  // libvmm mode: count guest pages at boot-ready (a /proc/self/pagemap read on the vCPU thread)
+  bool syscalls = false;        // libvmm mode: count each start's system calls (start_syscalls.h)
   int worker_fd = -1;           // internal: --worker FD runs a worker process
 };
 

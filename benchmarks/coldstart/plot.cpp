@@ -38,7 +38,7 @@ vmm::Result<void> write_data(const std::string& path, const std::vector<Sample>&
 }  // namespace
 
 vmm::Result<PlotFiles> plot_cold_starts(const std::vector<Sample>& samples, const std::string& dir,
-                                        const std::string& stem, const std::string& title) {
+                                        const std::string& stem, const std::string& title, bool run_gnuplot) {
   const std::string data = dir + "/" + stem + ".dat";
   double p50 = 0;
   VMM_TRY(write_data(data, samples, &p50));
@@ -74,6 +74,7 @@ vmm::Result<PlotFiles> plot_cold_starts(const std::vector<Sample>& samples, cons
                                        "set terminal pngcairo size 1000,560 font 'sans,10' background rgb 'white'\n"
                                        "set output '{}'\nreplot\n",
                                        files.svg, body, files.png);
+  if (!run_gnuplot) return files;
   if (::access("/usr/bin/gnuplot", X_OK) != 0 && ::access("/usr/local/bin/gnuplot", X_OK) != 0) {
     return vmm::Error("gnuplot not found: apt-get install gnuplot-nox (or pass --no-plot)");
   }

@@ -17,8 +17,10 @@ struct PlotFiles {
 };
 
 // Writes <dir>/<stem>.svg and .png (plus the gnuplot script and data it used). `title`
-// heads the graph. Fails with a clear message if gnuplot is missing.
+// heads the graph. Fails with a clear message if gnuplot is missing. With `run_gnuplot`
+// false, writes only the script (<dir>/<stem>.gp) and its data, for `gnuplot <stem>.gp`
+// later or elsewhere (tools/demo.sh draws the TCG tier's plot on the host so).
 vmm::Result<PlotFiles> plot_cold_starts(const std::vector<Sample>& samples, const std::string& dir,
-                                        const std::string& stem, const std::string& title);
+                                        const std::string& stem, const std::string& title, bool run_gnuplot = true);
 
 }  // namespace coldstart

@@ -172,6 +172,7 @@ void InfoMsg::encode(Encoder& e) const {
   e.u32(index).u32(running).str(exit_message);
   encode_times(e, times);
   e.u64(exits).u64(waits).u64(guest_pages).u64(rx_packets).u64(tx_packets).u64(exits_at_ready).u64(pages_at_ready);
+  e.i64(syscalls_in_start).i64(syscalls_to_ready);
 }
 
 bool InfoMsg::decode(Decoder d) {
@@ -181,6 +182,7 @@ bool InfoMsg::decode(Decoder d) {
   times = decode_times(d);
   exits = d.u64(), waits = d.u64(), guest_pages = d.u64(), rx_packets = d.u64(), tx_packets = d.u64();
   exits_at_ready = d.u64(), pages_at_ready = d.u64();
+  syscalls_in_start = d.i64(), syscalls_to_ready = d.i64();
   return d.ok();
 }
 

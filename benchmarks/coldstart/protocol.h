@@ -4,7 +4,7 @@
 // integers and length-prefixed strings.
 //
 //   harness -> worker             worker -> harness
-//   Config{image, memory, ...}    Ready{pid, error}
+//   Config{image, memory, ...}    Ready{pid, error, why system calls are not counted}
 //   Start{index, cmdline, mac}+fd Started{index, error, times}   (after Instance::start())
 //   Query{}                       Info{...} per instance, then QueryEnd{process counters}
 //   Quit{}                        (kills its instances and exits 0)
@@ -81,9 +81,10 @@ struct ConfigMsg {
   uint64_t memory_bytes = 0;
   std::string irqchip;  // for standard guests
   uint32_t pages_at_ready = 0;  // 1: count resident guest pages at boot-ready (costs a /proc/self/pagemap read)
-  void encode(Encoder& e) const { e.str(image).u64(memory_bytes).str(irqchip).u32(pages_at_ready); }
+  uint32_t count_syscalls = 1;  // 1: count each start's system calls where the host can (start_syscalls.h)
+  void encode(Encoder& e) const { e.str(image).u64(memory_bytes).str(irqchip).u32(pages_at_ready).u32(count_syscalls); }
   bool decode(Decoder d) {
-    image = d.str(), memory_bytes = d.u64(), irqchip = d.str(), pages_at_ready = d.u32();
+    image = d.str(), memory_bytes = d.u64(), irqchip = d.str(), pages_at_ready = d.u32(), count_syscalls = d.u32();
     return d.ok();
   }
 };
@@ -91,8 +92,12 @@ struct ConfigMsg {
 struct ReadyMsg {
   int64_t pid = 0;
   std::string error;  // empty: ready
-  void encode(Encoder& e) const { e.i64(pid).str(error); }
-  bool decode(Decoder d) { pid = d.i64(), error = d.str(); return d.ok(); }
+  std::string syscalls_unavailable;  // empty: the worker counts each start's system calls (start_syscalls.h)
+  void encode(Encoder& e) const { e.i64(pid).str(error).str(syscalls_unavailable); }
+  bool decode(Decoder d) {
+    pid = d.i64(), error = d.str(), syscalls_unavailable = d.str();
+    return d.ok();
+  }
 };
 
 struct StartMsg {
@@ -126,6 +131,9 @@ struct InfoMsg {
   uint64_t rx_packets = 0, tx_packets = 0;
   uint64_t exits_at_ready = 0;  // InstanceStats::exits_at_boot_ready
   uint64_t pages_at_ready = 0;  // resident guest pages at boot-ready (ConfigMsg::pages_at_ready), else 0
+  // The VMM's system calls for this start (start_syscalls.h); -1: not counted.
+  int64_t syscalls_in_start = -1;  // main thread: create() -> start() returned
+  int64_t syscalls_to_ready = -1;  // + the vCPU thread's, to boot-ready
   void encode(Encoder& e) const;
   bool decode(Decoder d);
 };

@@ -35,6 +35,9 @@ struct Sample {
   uint64_t exits = 0;        // KVM exits by the end of the run
   uint64_t exits_at_ready = 0;  // KVM exits by boot-ready (libvmm mode), 0: unknown
   uint64_t pages_at_ready = 0;  // guest pages resident at boot-ready (--pages-at-ready), 0: unknown
+  // The VMM's host system calls for this start (libvmm mode, start_syscalls.h), -1: not counted.
+  int64_t syscalls_in_start = -1;  // worker's main thread: Instance::create() -> start() returned
+  int64_t syscalls_to_ready = -1;  // + the instance's vCPU thread's, to boot-ready
   bool ok = false;
   std::string error;
 
@@ -76,8 +79,10 @@ class Report {
 };
 
 // Cold-start distribution, first vs last 100, growth, rate, per-phase medians, failures
-// and flags, KVM_CREATE_VM by instances already in the process (libvmm), guest pages.
-void summarize_samples(const std::vector<Sample>& samples, Report& report);
+// and flags, exits, guest pages and system calls per start, KVM_CREATE_VM by instances
+// already in the process (libvmm). `syscalls_missing`: in a mode that counts system calls,
+// what to say when no sample has them ("unavailable: <reason>", "not counted (...)").
+void summarize_samples(const std::vector<Sample>& samples, Report& report, const std::string& syscalls_missing = {});
 
 // Median of phase `p` over counted samples; NaN if none.
 double phase_median(const std::vector<Sample>& samples, const Phase& p);

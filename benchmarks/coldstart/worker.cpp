@@ -12,6 +12,7 @@
 
 #include "host.h"
 #include "protocol.h"
+#include "start_syscalls.h"
 #include "vmm/image.h"
 #include "vmm/instance.h"
 #include "vmm/kvm.h"
@@ -55,10 +56,11 @@ class Worker {
     uint32_t index;
     std::unique_ptr<vmm::Instance> instance;
     std::shared_ptr<ReadyPages> ready_pages;  // null unless --pages-at-ready
+    std::shared_ptr<StartSyscallWindow> syscalls;  // null where system calls are not counted
   };
 
   void configure(const Message& msg) {
-    ReadyMsg ready{::getpid(), {}};
+    ReadyMsg ready{::getpid(), {}, {}};
     if (!config_.decode(Decoder(msg.payload))) ready.error = "malformed Config";
     if (ready.error.empty()) {
       auto kvm = vmm::Kvm::open();
@@ -67,13 +69,19 @@ class Worker {
       else if (!image) ready.error = image.error().message();
       else kvm_ = *kvm, image_ = *image;
     }
+    if (ready.error.empty() && config_.count_syscalls) {  // before any instance: counters watch later threads
+      auto counting = StartSyscalls::open();
+      if (counting) syscalls_ = std::move(*counting);
+      else ready.syscalls_unavailable = counting.error().message();
+    }
     Encoder e;
     ready.encode(e);
     (void)channel_.send(MsgType::Ready, e);
   }
 
   vmm::Result<std::unique_ptr<vmm::Instance>> create(const StartMsg& start, int tap_fd,
-                                                      const std::shared_ptr<ReadyPages>& ready_pages) {
+                                                      const std::shared_ptr<ReadyPages>& ready_pages,
+                                                      const std::shared_ptr<StartSyscallWindow>& syscalls) {
     if (!kvm_) return vmm::Error("worker not configured");
     vmm::InstanceConfig config;
     config.kvm = kvm_;
@@ -87,10 +95,11 @@ class Worker {
                               : config_.irqchip == "none" ? vmm::IrqchipMode::None
                                                           : vmm::IrqchipMode::Split;
     config.platform.pit = config.platform.irqchip == vmm::IrqchipMode::Kernel;
-    if (ready_pages) {
-      config.on_boot_ready = [ready_pages] {
-        const vmm::Instance* inst = ready_pages->instance.load();
-        if (auto pages = inst ? inst->resident_guest_pages() : vmm::Result<uint64_t>(0); pages) {
+    if (ready_pages || syscalls) {
+      config.on_boot_ready = [ready_pages, syscalls] {
+        if (syscalls) StartSyscalls::boot_ready(*syscalls);  // first: the page count makes calls
+        const vmm::Instance* inst = ready_pages ? ready_pages->instance.load() : nullptr;
+        if (auto pages = inst ? inst->resident_guest_pages() : vmm::Result<uint64_t>(0); pages && ready_pages) {
           ready_pages->pages.store(*pages);
         }
       };
@@ -108,21 +117,25 @@ class Worker {
     } else {
       reply.index = start.index;
       auto ready_pages = config_.pages_at_ready ? std::make_shared<ReadyPages>() : nullptr;
-      auto inst = create(start, msg.fd.get(), ready_pages);
+      auto syscalls = syscalls_ ? syscalls_->begin() : nullptr;  // just before create()
+      auto inst = create(start, msg.fd.get(), ready_pages, syscalls);
       if (inst && ready_pages) ready_pages->instance.store(inst->get());
+      auto started = inst ? (*inst)->start() : vmm::Result<void>(inst.error());
+      if (syscalls) syscalls_->started(*syscalls, started.has_value());
       if (!inst) {
         reply.error = inst.error().message();
-      } else if (auto started = (*inst)->start(); !started) {
+      } else if (!started) {
         reply.error = started.error().message();
       } else {
         reply.times = (*inst)->times();
-        instances_.push_back({start.index, std::move(*inst), std::move(ready_pages)});
+        instances_.push_back({start.index, std::move(*inst), std::move(ready_pages), std::move(syscalls)});
       }
     }
     msg.fd.reset();  // libvmm holds its own duplicate of the tap
     Encoder e;
     reply.encode(e);
     (void)channel_.send(MsgType::Started, e);
+    if (syscalls_) syscalls_->arm();  // the next start's counter, while this guest boots
   }
 
   void query() {
@@ -136,6 +149,8 @@ class Worker {
       info.exits = s.exits;
       info.exits_at_ready = s.exits_at_boot_ready;
       info.pages_at_ready = h.ready_pages ? h.ready_pages->pages.load() : 0;
+      info.syscalls_in_start = h.syscalls ? h.syscalls->in_start() : -1;
+      info.syscalls_to_ready = h.syscalls ? h.syscalls->to_boot_ready() : -1;
       info.waits = s.waits;
       info.guest_pages = inst.resident_guest_pages().has_value() ? *inst.resident_guest_pages() : 0;
       for (const auto& d : inst.device_stats()) {
@@ -157,6 +172,7 @@ class Worker {
   ConfigMsg config_;
   std::shared_ptr<const vmm::Kvm> kvm_;
   std::shared_ptr<const vmm::Image> image_;
+  std::unique_ptr<StartSyscalls> syscalls_;  // null where the host cannot count
   std::vector<Hosted> instances_;
 };
 

@@ -6,7 +6,8 @@
 // Threads: the worker's main thread serves the channel; each instance has its vCPU thread
 // (libvmm's; it also does the instance's virtio-net I/O, so no per-instance I/O thread).
 // The worker dies with the harness (PR_SET_PDEATHSIG) and ignores the terminal's Ctrl-C:
-// the harness stops it with Quit.
+// the harness stops it with Quit. Where the host can count them, it counts each start's
+// system calls (start_syscalls.h) and reports them per instance at a Query.
 #pragma once
 
 namespace coldstart {
