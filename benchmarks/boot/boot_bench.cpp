@@ -17,7 +17,6 @@
 // boot on a counting thread (counting_thread.h), and one more vmm-run process. No counter
 // exists while anything is timed. The header names the KVM, and marks every time as
 // emulated inside QEMU-TCG.
-#include <errno.h>
 #include <fcntl.h>
 #include <linux/kvm.h>
 #include <spawn.h>

@@ -85,12 +85,7 @@ void describe_machine(Report& r, int argc, char** argv, const KvmInfo& k) {
   r.add_text("cpu", first_match("/proc/cpuinfo", "model name"), "CPU");
   r.add("cpus", static_cast<double>(::sysconf(_SC_NPROCESSORS_ONLN)), "", "online CPUs", 0);
   r.add_text("memory", first_match("/proc/meminfo", "MemTotal"), "memory");
-  std::string kvm = "kvm";
-  for (const char* m : {"kvm_pvm", "kvm_intel", "kvm_amd"}) {
-    if (::access(fmt::format("/sys/module/{}", m).c_str(), F_OK) == 0) kvm = m;
-  }
-  r.add_text("kvm", kvm, "KVM module");
-  r.add_text("kvm_host", k.describe(), "KVM");
+  r.add_text("kvm_host", k.describe(), "KVM");  // flavour and module, from Kvm::host()
   if (k.emulated()) r.note(vmm::bench::kEmulatedTimes);
   r.json()["kvm"] = kvm_json(k);  // top level: {"flavour", "hypervisor", "emulated", "describe"}
 }
